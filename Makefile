@@ -1,0 +1,72 @@
+# The user interface of the archive: see README.md.
+PY?=python3.11
+VENV?=.venv
+PYTHON=$(VENV)/bin/python
+PELICAN=$(VENV)/bin/pelican
+PELICANOPTS?=
+
+BASEDIR=$(CURDIR)
+INPUTDIR=$(BASEDIR)/content
+OUTPUTDIR=$(BASEDIR)/output
+CONFFILE=$(BASEDIR)/pelicanconf.py
+PUBLISHCONF=$(BASEDIR)/publishconf.py
+GITHUB_PAGES_BRANCH?=gh-pages
+PORT?=8000
+SRC?=
+SCRAPED_ON?=
+DATE?=
+FROM?=
+TO?=
+DAYS?=7
+
+PAPERS=$(PYTHON) scripts/papers.py
+
+.PHONY: help install html clean regenerate serve devserver publish github import test
+
+help:
+	@echo 'make html                 build output/ from content/ (sets up $(VENV) if missing)'
+	@echo 'make test                 run the test suite'
+	@echo 'make import SRC="FILE…"   text copies or API JSON -> posts [SCRAPED_ON=YYYY-MM-DD]'
+	@echo 'make serve / devserver    serve output/ on http://localhost:$(PORT)'
+	@echo 'make publish              build with publishconf.py (SITEURL from the environment)'
+	@echo 'make github               publish output/ to the $(GITHUB_PAGES_BRANCH) branch'
+	@echo 'make clean                remove output/'
+
+# The venv is rebuilt when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml
+	@command -v $(PY) >/dev/null || { echo "error: $(PY) not found: install Python 3.11 or run 'make PY=/path/to/python3.11'"; exit 2; }
+	test -x $(PYTHON) || $(PY) -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --upgrade pip
+	$(PYTHON) -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+html: install
+	$(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) $(PELICANOPTS)
+
+clean:
+	[ ! -d "$(OUTPUTDIR)" ] || rm -rf "$(OUTPUTDIR)"
+
+regenerate: install
+	$(PELICAN) -r $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) $(PELICANOPTS)
+
+serve: install
+	$(PELICAN) -l $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) $(PELICANOPTS) -p $(PORT)
+
+devserver: install
+	$(PELICAN) -lr $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) $(PELICANOPTS) -p $(PORT)
+
+publish: install
+	$(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) -s $(PUBLISHCONF) $(PELICANOPTS)
+
+github: publish
+	$(VENV)/bin/ghp-import -m "Generate Pelican site" -b $(GITHUB_PAGES_BRANCH) -n $(OUTPUTDIR)
+	git push origin $(GITHUB_PAGES_BRANCH)
+
+import: install
+	@test -n "$(SRC)" || { echo 'usage: make import SRC="FILE ..." [SCRAPED_ON=YYYY-MM-DD]'; exit 2; }
+	$(PAPERS) import $(if $(SCRAPED_ON),--scraped-on $(SCRAPED_ON)) $(SRC)
+
+test: install
+	$(PYTHON) -m pytest $(PYTEST_ARGS)

@@ -1,0 +1,190 @@
+"""The site's model: papers grouped into days, months, years and tags, with their URLs.
+
+Pure computation over post metadata; the Pelican plugin reads posts and renders this.
+All URLs are relative to the site root and end in '/', so a sub-path works.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+
+
+@dataclass(frozen=True)
+class TagRef:
+    name: str
+    slug: str
+
+    @property
+    def url(self) -> str:
+        return f"tags/{self.slug}/"
+
+
+@dataclass
+class PaperEntry:
+    """A paper as the site shows it."""
+
+    meta: dict
+    content: str  # the abstract as HTML
+    source_path: str
+    tags: list[TagRef] = field(default_factory=list)
+
+    @cached_property
+    def day(self) -> date:
+        return self.meta["date"]
+
+    @property
+    def slug(self) -> str:
+        return self.meta["slug"]
+
+    @property
+    def title(self) -> str:
+        return str(self.meta["title"])
+
+    @property
+    def upvotes(self) -> int:
+        return int(self.meta.get("upvotes") or 0)
+
+    @cached_property
+    def url(self) -> str:
+        return f"{self.day:%Y/%m/%d}/{self.slug}/"
+
+    @property
+    def save_as(self) -> str:
+        return self.url + "index.html"
+
+    @property
+    def authors(self) -> list[str]:
+        return list(self.meta.get("paper_authors") or [])
+
+    @property
+    def author_count(self) -> int | None:
+        count = self.meta.get("author_count")
+        return int(count) if count is not None else (len(self.authors) or None)
+
+    @property
+    def arxiv_id(self) -> str | None:
+        value = self.meta.get("arxiv_id")
+        return str(value) if value else None
+
+    def get(self, key, default=None):
+        return self.meta.get(key, default)
+
+
+def rank_key(paper: PaperEntry):
+    """Most upvoted first; ties broken by title so the order is stable."""
+    return (-paper.upvotes, paper.title.casefold(), paper.slug)
+
+
+@dataclass
+class Period:
+    """A day, month or year with its papers."""
+
+    kind: str  # "day" | "month" | "year"
+    start: date
+    papers: list[PaperEntry]
+    previous: Period | None = None
+    next: Period | None = None
+
+    @property
+    def url(self) -> str:
+        return {"day": f"{self.start:%Y/%m/%d}/", "month": f"{self.start:%Y/%m}/", "year": f"{self.start:%Y}/"}[
+            self.kind
+        ]
+
+    @property
+    def save_as(self) -> str:
+        return self.url + "index.html"
+
+    @property
+    def title(self) -> str:
+        if self.kind == "day":
+            return f"{calendar.month_name[self.start.month]} {self.start.day}, {self.start.year}"
+        if self.kind == "month":
+            return f"{calendar.month_name[self.start.month]} {self.start.year}"
+        return str(self.start.year)
+
+    @property
+    def ranked(self) -> list[PaperEntry]:
+        return sorted(self.papers, key=rank_key)
+
+
+@dataclass
+class TagPage:
+    """One page of a tag's listing. Pages are fixed chunks counted from the oldest paper,
+    so adding papers only changes the newest chunk and the tag's front page."""
+
+    tag: TagRef
+    papers: list[PaperEntry]  # newest first
+    number: int | None  # None for the tag's front page (the newest papers)
+    page_count: int
+    total: int
+
+    @property
+    def url(self) -> str:
+        return self.tag.url if self.number is None else f"{self.tag.url}page/{self.number}/"
+
+    @property
+    def save_as(self) -> str:
+        return self.url + "index.html"
+
+    def page_url(self, number: int) -> str:
+        return f"{self.tag.url}page/{number}/"
+
+
+@dataclass
+class Archive:
+    papers: list[PaperEntry]
+    days: list[Period]  # oldest first
+    months: list[Period]
+    years: list[Period]
+    tags: dict[TagRef, list[PaperEntry]]  # newest first
+
+    def tag_counts(self) -> list[tuple[TagRef, int]]:
+        return sorted(((t, len(ps)) for t, ps in self.tags.items()), key=lambda item: item[0].name.casefold())
+
+    def related_tags(self, tag: TagRef, limit: int = 8) -> list[TagRef]:
+        counts = Counter(t for p in self.tags[tag] for t in p.tags if t != tag)
+        return [t for t, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0].name))[:limit]]
+
+    def tag_pages(self, tag: TagRef, page_size: int) -> list[TagPage]:
+        newest_first = self.tags[tag]
+        oldest_first = newest_first[::-1]
+        chunks = [oldest_first[i : i + page_size] for i in range(0, len(oldest_first), page_size)]
+        count = len(chunks)
+        pages = [TagPage(tag, newest_first[:page_size], None, count, len(newest_first))]
+        pages += [TagPage(tag, chunk[::-1], number, count, len(newest_first)) for number, chunk in enumerate(chunks, 1)]
+        return pages
+
+
+def _link(periods: list[Period]) -> list[Period]:
+    for earlier, later in zip(periods, periods[1:]):
+        earlier.next, later.previous = later, earlier
+    return periods
+
+
+def build(papers: list[PaperEntry]) -> Archive:
+    by_day: dict[date, list[PaperEntry]] = defaultdict(list)
+    by_month: dict[date, list[PaperEntry]] = defaultdict(list)
+    by_year: dict[date, list[PaperEntry]] = defaultdict(list)
+    tags: dict[TagRef, list[PaperEntry]] = defaultdict(list)
+    for paper in papers:
+        by_day[paper.day].append(paper)
+        by_month[paper.day.replace(day=1)].append(paper)
+        by_year[date(paper.day.year, 1, 1)].append(paper)
+        for tag in paper.tags:
+            tags[tag].append(paper)
+    newest_first = sorted(papers, key=lambda p: (p.day, p.slug), reverse=True)
+    order = {id(p): i for i, p in enumerate(newest_first)}
+    for tagged in tags.values():
+        tagged.sort(key=lambda p: order[id(p)])
+    return Archive(
+        papers=papers,
+        days=_link([Period("day", d, ps) for d, ps in sorted(by_day.items())]),
+        months=_link([Period("month", d, ps) for d, ps in sorted(by_month.items())]),
+        years=_link([Period("year", d, ps) for d, ps in sorted(by_year.items())]),
+        tags=dict(tags),
+    )

@@ -1,0 +1,149 @@
+"""Import: input files -> parsed Papers -> merged into the post tree.
+
+One paper is one post: records are matched by arXiv id, else by normalized title,
+and merged (model.merge). A post's slug and folder never change once written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from . import hfapi, posts, textcopy
+from .model import Paper, ParseResult, merge, slugify, title_key
+from .storage import InputError, PostStore, read_input_text
+from .tagging import Taxonomy
+
+
+@dataclass
+class ImportSummary:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[str] = field(default_factory=list)  # skipped entries and unreadable files
+    changed_paths: list[Path] = field(default_factory=list)
+
+    def format(self, dry_run: bool = False) -> str:
+        verb = "would be " if dry_run else ""
+        return (
+            f"{self.new} new, {self.updated} updated, {self.unchanged} unchanged"
+            f" posts {verb}written; {len(self.errors)} skipped"
+        )
+
+
+def parse_file(path: Path, scraped_on: date) -> ParseResult:
+    """Parse a text copy or API JSON, telling them apart by content. Raises InputError."""
+    text = read_input_text(path)
+    if text.lstrip()[:1] in ("[", "{"):
+        day = hfapi.requested_day_from_filename(path.name)
+        return hfapi.parse(text, str(path), requested_day=day, observed=scraped_on)
+    return textcopy.parse(text, str(path), scraped_on)
+
+
+class PostIndex:
+    """The existing posts, findable by arXiv id, by title, and by slug."""
+
+    def __init__(self, store: PostStore, errors: list[str]):
+        self.by_key: dict[str, tuple[Path, posts.Post]] = {}
+        self.slugs: set[str] = set()
+        for stored in store.load_all(errors):
+            self.add(stored.path, stored.post)
+
+    def add(self, path: Path, post: posts.Post) -> None:
+        meta = post.meta
+        self.slugs.add(post.slug)
+        if meta.get("arxiv_id"):
+            self.by_key["arxiv:" + str(meta["arxiv_id"])] = (path, post)
+        self.by_key["title:" + title_key(str(meta["title"]))] = (path, post)
+
+    def find(self, paper: Paper):
+        found = self.by_key.get(paper.key)
+        if found is None and paper.arxiv_id:
+            # A text copy gives no arXiv id: its post is found by title.
+            found = self.by_key.get("title:" + title_key(paper.title))
+            if found and found[1].meta.get("arxiv_id") not in (None, paper.arxiv_id):
+                found = None  # same title, different paper
+        return found
+
+    def new_slug(self, paper: Paper) -> str:
+        base = slugify(paper.title)
+        if not base:
+            base = (
+                "arxiv-" + paper.arxiv_id.replace(".", "-").replace("/", "-")
+                if paper.arxiv_id
+                else "paper-" + hashlib.sha1(paper.title.encode()).hexdigest()[:10]
+            )
+        slug, number = base, 2
+        while slug in self.slugs:
+            slug, number = f"{base}-{number}", number + 1
+        return slug
+
+
+def import_results(
+    results: list[ParseResult],
+    store: PostStore,
+    taxonomy: Taxonomy,
+    summary: ImportSummary,
+    dry_run: bool = False,
+) -> None:
+    index = PostIndex(store, summary.errors)
+    for result in results:
+        for _, paper in result.papers:
+            _import_paper(paper, index, store, taxonomy, summary, dry_run)
+
+
+def _import_paper(paper, index, store, taxonomy, summary, dry_run) -> None:
+    found = index.find(paper)
+    if found:
+        path, existing = found
+        merged = merge(posts.paper_from_post(existing), paper)
+        post = posts.post_from_paper(merged, existing.slug, taxonomy.tags_for(merged), existing)
+    else:
+        existing = None
+        merged = paper
+        merged.day = paper.filing_day
+        slug = index.new_slug(merged)
+        path = store.path_for(merged.day, slug)
+        post = posts.post_from_paper(merged, slug, taxonomy.tags_for(merged))
+    if dry_run:
+        changed = existing is None or posts.render(post) != posts.render(existing)
+    else:
+        changed = store.save(path, post)
+    if not changed:
+        summary.unchanged += 1
+        return
+    summary.changed_paths.append(path)
+    if existing is None:
+        summary.new += 1
+    else:
+        summary.updated += 1
+    index.add(path, post)
+
+
+def import_files(
+    paths: list[Path],
+    content_dir: Path,
+    taxonomy: Taxonomy,
+    scraped_on: date,
+    dry_run: bool = False,
+) -> ImportSummary:
+    summary = ImportSummary()
+    results = []
+    for path in paths:
+        try:
+            result = parse_file(Path(path), scraped_on)
+        except InputError as error:
+            summary.errors.append(str(error))
+            continue
+        summary.errors.extend(result.errors)
+        for number, paper in result.papers:
+            if paper.filing_day is None:
+                summary.errors.append(f"{path}: entry {number}: no Daily Papers day and no publish date")
+        result.papers = [(n, p) for n, p in result.papers if p.filing_day is not None]
+        results.append(result)
+    store = PostStore(content_dir)
+    with store.lock():
+        import_results(results, store, taxonomy, summary, dry_run)
+    return summary

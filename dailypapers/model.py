@@ -1,0 +1,132 @@
+"""The Paper record every source parses into, and the rules for merging two records.
+
+Parsers (textcopy, hfapi) produce Papers; posts turns them into post files and back.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+
+import unidecode
+
+# Fields whose value is a count observed at a moment: the newest observation wins.
+COUNT_FIELDS = ("upvotes", "comments", "github_stars")
+
+# Sources ranked by how much they know; a richer source's text fields win over a poorer one's.
+SOURCE_RANK = {"textcopy": 1, "api": 2}
+
+
+@dataclass
+class Paper:
+    """One paper as a source describes it. Unknown values are None (or empty lists)."""
+
+    title: str
+    abstract: str
+    day: date | None = None  # the Daily Papers day: the post's folder
+    published: date | None = None  # arXiv publication date
+    arxiv_id: str | None = None
+    authors: list[str] = field(default_factory=list)
+    author_count: int | None = None
+    upvotes: int | None = None
+    comments: int | None = None
+    ai_summary: str | None = None
+    ai_keywords: list[str] = field(default_factory=list)
+    github: str | None = None
+    github_stars: int | None = None
+    project_page: str | None = None
+    organization: str | None = None
+    thumbnail: str | None = None
+    source: str = "textcopy"  # which kind of source this record came from
+    observed: date | None = None  # when the source was captured; orders count updates
+
+    @property
+    def key(self) -> str:
+        """Identity across sources: the arXiv id, else the normalized title."""
+        if self.arxiv_id:
+            return "arxiv:" + self.arxiv_id
+        return "title:" + title_key(self.title)
+
+    @property
+    def filing_day(self) -> date | None:
+        return self.day or self.published
+
+
+@dataclass
+class ParseResult:
+    """What a parser made of one input: papers with their position, and one message per bad entry."""
+
+    papers: list[tuple[int, Paper]] = field(default_factory=list)  # (line or entry number, paper)
+    errors: list[str] = field(default_factory=list)  # "FILE:LINE: what is wrong"
+    day: date | None = None  # the listing's day, when the input names one
+
+
+def title_key(title: str) -> str:
+    """Lower-case letters and digits only, so punctuation and spacing variants match."""
+    folded = unicodedata.normalize("NFKC", title).casefold()
+    return " ".join(re.findall(r"\w+", folded))
+
+
+_SLUG_MAX = 80
+
+
+def slugify(title: str) -> str:
+    """An ASCII slug; empty when the title has nothing to transliterate."""
+    ascii_title = unidecode.unidecode(unicodedata.normalize("NFKC", title)).lower()
+    words = re.findall(r"[a-z0-9]+", ascii_title)
+    slug = ""
+    for word in words:
+        candidate = f"{slug}-{word}" if slug else word
+        if len(candidate) > _SLUG_MAX:
+            break
+        slug = candidate
+    if not slug and words:  # one enormous word
+        slug = words[0][:_SLUG_MAX]
+    return slug
+
+
+def flow_text(text: str) -> str:
+    """Join hard-wrapped lines into flowing text; a blank line stays a paragraph break."""
+    paragraphs = re.split(r"\n[ \t]*\n+", text.replace("\r\n", "\n").replace("\r", "\n"))
+    flowed = (" ".join(p.split()) for p in paragraphs)
+    return "\n\n".join(p for p in flowed if p)
+
+
+def merge(old: Paper, new: Paper) -> Paper:
+    """Combine two records of one paper.
+
+    Counts take the newest observation; other fields keep the richer source's
+    value and are only filled, never erased, by the other source.
+    """
+    new_is_newer = (new.observed or date.min) >= (old.observed or date.min)
+    new_is_richer = SOURCE_RANK.get(new.source, 0) >= SOURCE_RANK.get(old.source, 0)
+    merged = {}
+    for f in dataclasses.fields(Paper):
+        name = f.name
+        old_value, new_value = getattr(old, name), getattr(new, name)
+        if name in ("day", "source", "observed"):
+            continue
+        if name in COUNT_FIELDS:
+            prefer_new = new_is_newer
+        else:
+            prefer_new = new_is_richer
+        if _empty(new_value):
+            merged[name] = old_value
+        elif _empty(old_value):
+            merged[name] = new_value
+        else:
+            merged[name] = new_value if prefer_new else old_value
+    # The post stays in the folder it was first filed in: its URL never moves.
+    merged["day"] = old.day or new.day
+    merged["source"] = new.source if new_is_richer else old.source
+    merged["observed"] = max(old.observed or date.min, new.observed or date.min)
+    if merged["observed"] == date.min:
+        merged["observed"] = None
+    return Paper(**merged)
+
+
+def _empty(value) -> bool:
+    return value is None or value == "" or value == []

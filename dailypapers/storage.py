@@ -1,0 +1,187 @@
+"""All file I/O of the importer: reading inputs, the post tree, raw API responses, the lock.
+
+Every write is atomic (a temp file in the same folder, fsync, rename), so a killed
+process leaves each file either old or new, never partial.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import fcntl
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from . import posts
+
+POSTS_SUBDIR = "papers"
+LOCK_NAME = ".import.lock"
+
+
+class InputError(Exception):
+    """An input file that cannot be read at all; the message is one line for the user."""
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def read_input_text(path: Path) -> str:
+    """The text of an input file, with newlines normalized. Raises InputError."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise InputError(f"{path}: cannot read: {error.strerror or error}") from None
+    if not raw.strip():
+        raise InputError(f"{path}: file is empty")
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8) :]
+    if b"\x00" in raw[:8192]:
+        raise InputError(f"{path}: binary file (NUL bytes), not a text copy or JSON")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise InputError(f"{path}:{line}: not valid UTF-8 (byte 0x{raw[error.start]:02x})") from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+@dataclass
+class StoredPost:
+    path: Path
+    post: posts.Post
+
+
+class PostStore:
+    """The tree of post files under `content/papers/YYYY/MM/DD/<slug>.md`."""
+
+    def __init__(self, content_dir: Path):
+        self.root = Path(content_dir) / POSTS_SUBDIR
+
+    def path_for(self, day: date, slug: str) -> Path:
+        return self.root / f"{day:%Y}" / f"{day:%m}" / f"{day:%d}" / f"{slug}.md"
+
+    def iter_paths(self):
+        if self.root.is_dir():
+            yield from sorted(self.root.glob("*/*/*/*.md"))
+
+    def load(self, path: Path) -> posts.Post:
+        """Raises posts.PostError with the file name in the message."""
+        try:
+            return posts.parse(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as error:
+            raise posts.PostError(f"{path}: cannot read: {error}") from None
+        except posts.PostError as error:
+            raise posts.PostError(f"{path}: {error}") from None
+
+    def load_all(self, errors: list[str]):
+        """Every readable post; unreadable ones are reported into `errors` and left alone."""
+        for path in self.iter_paths():
+            try:
+                yield StoredPost(path, self.load(path))
+            except posts.PostError as error:
+                errors.append(str(error))
+
+    def save(self, path: Path, post: posts.Post) -> bool:
+        """Write the post if its text changed. Returns whether it wrote."""
+        text = posts.render(post)
+        with contextlib.suppress(OSError):
+            if path.read_text(encoding="utf-8") == text:
+                return False
+        write_atomic(path, text)
+        return True
+
+    @contextlib.contextmanager
+    def lock(self):
+        """Hold an exclusive lock for the whole import; a second import fails at once."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        lock_path = self.root.parent / LOCK_NAME
+        with open(lock_path, "a+") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise InputError(f"{lock_path}: another import is running") from None
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+class RawStore:
+    """Raw API responses under `data/raw/YYYY-MM-DD.json`, kept so re-imports need no network."""
+
+    # day -> {"fetched_at": ISO timestamp, "complete": bool}: which days need fetching again.
+    FETCH_LOG_NAME = "fetched.json"
+
+    def __init__(self, raw_dir: Path):
+        self.root = Path(raw_dir)
+
+    def path_for(self, day: date) -> Path:
+        return self.root / f"{day.isoformat()}.json"
+
+    def save(self, day: date, payload) -> Path:
+        path = self.path_for(day)
+        write_atomic(path, json.dumps(payload, ensure_ascii=False, indent=1) + "\n")
+        return path
+
+    def load(self, day: date):
+        """The stored response of a day; None when there is none or it is not readable JSON."""
+        try:
+            return json.loads(self.path_for(day).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+            return None
+
+    def read_fetch_log(self) -> dict[date, dict]:
+        """Raises InputError when the log exists but is not what record_fetch writes."""
+        path = self.root / self.FETCH_LOG_NAME
+        try:
+            log = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, UnicodeDecodeError, ValueError) as error:
+            raise InputError(f"{path}: cannot read the fetch log: {error}") from None
+        if not isinstance(log, dict):
+            raise InputError(f"{path}: the fetch log is not a JSON object")
+        entries = {}
+        for key, entry in log.items():
+            try:
+                day = date.fromisoformat(key)
+            except ValueError:
+                raise InputError(f"{path}: {key!r} is not a YYYY-MM-DD day") from None
+            if not isinstance(entry, dict) or not isinstance(entry.get("complete"), bool):
+                raise InputError(f"{path}: the entry of {key} has no true/false `complete`")
+            entries[day] = entry
+        return entries
+
+    def record_fetch(self, day: date, fetched_at: str, complete: bool) -> None:
+        log = {d.isoformat(): entry for d, entry in self.read_fetch_log().items()}
+        log[day.isoformat()] = {"fetched_at": fetched_at, "complete": complete}
+        text = json.dumps(dict(sorted(log.items())), indent=1) + "\n"
+        write_atomic(self.root / self.FETCH_LOG_NAME, text)
+
+
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Write built output only when its bytes differ, so unchanged pages keep their mtime."""
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    write_atomic(path, data)
+    return True
