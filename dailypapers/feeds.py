@@ -89,7 +89,7 @@ def render(spec: FeedSpec, site_url: str) -> dict[str, bytes]:
         for name in paper.authors[:20]:
             entry.author(name=xml_text(name))
         for tag in paper.tags:
-            entry.category(term=tag.slug, label=xml_text(tag.name), scheme=base + "tags/")
+            entry.category(term=xml_text(tag.name), scheme=base + "tags/")
     # rel="self" must name the document it stands in, so it is set per format.
     alternate = {"href": base + spec.page_url, "rel": "alternate", "type": "text/html"}
     feed.link([alternate, {"href": base + spec.atom_path, "rel": "self", "type": "application/atom+xml"}])

@@ -63,6 +63,8 @@ class ApiClient:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
     ):
+        if max_retries < 0:
+            raise ValueError(f"max_retries must be 0 or more, not {max_retries}")
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.max_retries = max_retries
@@ -96,7 +98,8 @@ class ApiClient:
         return payload
 
     def _get(self, url: str) -> bytes:
-        request = urllib.request.Request(url, headers={"User-Agent": self.user_agent, "Accept": "application/json"})
+        headers = {"User-Agent": self.user_agent, "Accept": "application/json"}
+        request = urllib.request.Request(url, headers=headers)
         attempts = self.max_retries + 1
         for attempt in range(attempts):
             self._wait_for_turn()
@@ -252,7 +255,8 @@ def fetch_days(
     on_day(day, raw_path) (the importer) for days with papers. A failing day is recorded
     in the summary and the next day goes on."""
     summary = FetchSummary()
-    bar = _ProgressBar(len(days), progress) if len(days) > 1 and progress is not None and progress.isatty() else None
+    on_terminal = progress is not None and progress.isatty()
+    bar = _ProgressBar(len(days), progress) if len(days) > 1 and on_terminal else None
     for done, day in enumerate(days, 1):
         try:
             _fetch_day(day, client, raw_store, on_day, settle_hours, now, summary)

@@ -47,7 +47,8 @@ class PostIndex:
 
     def __init__(self, store: PostStore, errors: list[str]):
         self.by_key: dict[str, tuple[Path, posts.Post]] = {}
-        self.slugs: set[str] = set()
+        # Every file name counts, readable or not: a broken post is never overwritten.
+        self.slugs: set[str] = {path.stem for path in store.iter_paths()}
         for stored in store.load_all(errors):
             self.add(stored.path, stored.post)
 

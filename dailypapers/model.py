@@ -65,9 +65,8 @@ class ParseResult:
 
 
 def title_key(title: str) -> str:
-    """Lower-case letters and digits only, so punctuation and spacing variants match."""
-    folded = unicodedata.normalize("NFKC", title).casefold()
-    return " ".join(re.findall(r"\w+", folded))
+    """Case, Unicode form and spacing folded; punctuation kept, since "C++" is not "C"."""
+    return " ".join(unicodedata.normalize("NFKC", title).casefold().split())
 
 
 _SLUG_MAX = 80

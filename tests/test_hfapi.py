@@ -31,7 +31,12 @@ def first_item(name):
 
 @pytest.mark.parametrize(
     "name, count",
-    [("hfapi_2024-05-28.json", 15), ("hfapi_2024-07-09.json", 14), ("hfapi_2025-01-21.json", 1), ("hfapi_2026-05-11.json", 41)],
+    [
+        ("hfapi_2024-05-28.json", 15),
+        ("hfapi_2024-07-09.json", 14),
+        ("hfapi_2025-01-21.json", 1),
+        ("hfapi_2026-05-11.json", 41),
+    ],
 )
 def test_every_entry_of_the_well_formed_fixtures_parses(name, count):
     result = parse_fixture(name)
@@ -201,6 +206,7 @@ def test_single_daily_item():
         ("https://github.com/x/y", "https://github.com/x/y"),
         ("https://github.com/\nFightingFighting/NeuroAda.git", "https://github.com/FightingFighting/NeuroAda.git"),
         ("javascript:alert(1)", None),
+        ("javascript://example.org/%0Aalert(1)", None),
         ("ftp://example.org/repo", None),
         ("", None),
     ],

@@ -1,0 +1,248 @@
+#!/usr/bin/env python3
+"""Benchmark of the site build: synthetic papers (and optionally the real archive) built
+by separate `pelican` processes, each timed with its own peak memory.
+
+    python scripts/bench.py [--n 40000] [--real hf-daily-papers.tar.xz] [--stock] [--keep]
+
+Progress goes to stderr; the last line of stdout is one JSON object of the results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+# Run from a checkout without installing the package.
+sys.path.insert(0, str(PROJECT))
+
+from dailypapers import synthetic  # noqa: E402
+
+# Fixed, so every run builds the same days.
+NEWEST_DAY = date(2026, 6, 30)
+SITE_FILES = ("pelicanconf.py", "tags.yaml")
+VENV_BIN = Path(sys.executable).parent
+PELICAN = str(VENV_BIN / "pelican")
+
+# Stock Pelican 4.12 over the same posts: its own ArticlesGenerator and `simple` theme, no
+# plugins, no feeds. URLs, tag pagination and day/month/year pages mirror our site's, so
+# both builds write a comparable set of pages.
+STOCK_SETTINGS = """\
+SITENAME = "Daily Papers Archive (stock Pelican)"
+SITEURL = ""
+TIMEZONE = "UTC"
+DEFAULT_LANG = "en"
+PATH = "content"
+THEME = "simple"
+PLUGINS = []
+# Python-Markdown's meta extension, on in Pelican's default MARKDOWN settings, reads our
+# `---` front matter and YYYY-MM-DD dates. A YAML list `tags: [A, B]` arrives as the tags
+# "[A" and "B]": their slugs are still "a" and "b", so the tag pages are the same.
+ARTICLE_PATHS = ["papers"]
+PAGE_PATHS = []
+STATIC_PATHS = []
+ARTICLE_URL = "{date:%Y}/{date:%m}/{date:%d}/{slug}/"
+ARTICLE_SAVE_AS = ARTICLE_URL + "index.html"
+DEFAULT_PAGINATION = 50
+YEAR_ARCHIVE_SAVE_AS = "{date:%Y}/index.html"
+MONTH_ARCHIVE_SAVE_AS = "{date:%Y}/{date:%m}/index.html"
+DAY_ARCHIVE_SAVE_AS = "{date:%Y}/{date:%m}/{date:%d}/index.html"
+FEED_ALL_ATOM = FEED_ALL_RSS = CATEGORY_FEED_ATOM = TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = TAG_FEED_ATOM = None
+"""
+
+
+class BenchError(Exception):
+    """A step failed: the message says which and where its log is."""
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_rss_mib: float
+    exit_code: int
+
+
+def progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def run(command: list[str], cwd: Path, log_path: Path, timeout: float) -> Run:
+    """Run one child process, its output to log_path; killed after `timeout` seconds."""
+    with open(log_path, "wb") as log:
+        start = time.perf_counter()
+        child = subprocess.Popen(command, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        killer = threading.Timer(timeout, child.kill)
+        killer.start()
+        try:
+            # wait4, not Popen.wait: it returns this child's own rusage, so each run's peak
+            # memory is its own rather than the maximum over every child so far.
+            _, status, usage = os.wait4(child.pid, 0)
+        finally:
+            killer.cancel()
+        seconds = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)  # reaped here: tell Popen
+    if child.returncode < 0:
+        with open(log_path, "a") as log:
+            log.write(f"\n[bench] killed by signal {-child.returncode} after {seconds:.0f} s\n")
+    return Run(seconds, usage.ru_maxrss / 1024, child.returncode)  # ru_maxrss is in KiB
+
+
+def log_tail(log_path: Path, lines: int = 25) -> str:
+    text = log_path.read_text(encoding="utf-8", errors="replace").splitlines()
+    return "\n".join("    " + line for line in text[-lines:])
+
+
+def build(site: Path, name: str, timeout: float, settings: str = "pelicanconf.py", output: str = "output") -> Run:
+    """One `pelican` build in `site`, like `make html`. Raises BenchError when it fails."""
+    log_path = site / f"{name}.log"
+    result = run([PELICAN, "content", "-o", output, "-s", settings], site, log_path, timeout)
+    if result.exit_code != 0:
+        raise BenchError(f"{name}: pelican exited with {result.exit_code}; end of {log_path}:\n{log_tail(log_path)}")
+    progress(f"{name}: {result.seconds:.1f} s, peak RSS {result.peak_rss_mib:.0f} MiB")
+    return result
+
+
+def output_size(folder: Path) -> tuple[float, int]:
+    """(MB, file count) of everything under folder."""
+    total, count = 0, 0
+    for parent, _, names in os.walk(folder):
+        for name in names:
+            total += os.path.getsize(os.path.join(parent, name))
+            count += 1
+    return round(total / 1e6, 1), count
+
+
+def make_site(site: Path) -> Path:
+    """A site folder with the project's settings, taxonomy and theme, and an empty content/."""
+    (site / "content").mkdir(parents=True)
+    for name in SITE_FILES:
+        shutil.copy2(PROJECT / name, site / name)
+    shutil.copytree(PROJECT / "theme", site / "theme")
+    return site
+
+
+def count_posts(site: Path) -> int:
+    return sum(1 for _ in (site / "content" / "papers").glob("*/*/*/*.md"))
+
+
+def bench_synthetic(site: Path, source: synthetic.SyntheticPapers, timeout: float) -> dict:
+    full = build(site, "full_build", timeout)
+    output_mb, files = output_size(site / "output")
+    progress(f"output: {output_mb} MB in {files} files")
+    noop = build(site, "noop_rebuild", timeout)
+    added = synthetic.write_posts(site / "content", source.papers(synthetic.PAPERS_PER_DAY, NEWEST_DAY + timedelta(days=1)))
+    progress(f"added one day of {added} papers")
+    add_day = build(site, "add_day_rebuild", timeout)
+    return {
+        "full_build_s": round(full.seconds, 2),
+        "noop_rebuild_s": round(noop.seconds, 2),
+        "add_day_rebuild_s": round(add_day.seconds, 2),
+        "peak_rss_mib": round(max(full.peak_rss_mib, noop.peak_rss_mib, add_day.peak_rss_mib), 1),
+        "output_mb": output_mb,
+        "files": files,
+    }
+
+
+def bench_stock(site: Path, timeout: float) -> dict:
+    (site / "stock_pelicanconf.py").write_text(STOCK_SETTINGS, encoding="utf-8")
+    stock = build(site, "stock_full_build", timeout, settings="stock_pelicanconf.py", output="stock-output")
+    output_mb, files = output_size(site / "stock-output")
+    progress(f"stock output: {output_mb} MB in {files} files")
+    return {
+        "stock_full_build_s": round(stock.seconds, 2),
+        "stock_peak_rss_mib": round(stock.peak_rss_mib, 1),
+        "stock_output_mb": output_mb,
+        "stock_files": files,
+    }
+
+
+def bench_real(archive: Path, work: Path, timeout: float) -> dict:
+    """Import every day of a tar.xz of API responses with `papers.py import`, then build."""
+    unpacked = work / "real-input"
+    with tarfile.open(archive) as tar:
+        tar.extractall(unpacked, filter="data")
+    days = sorted(unpacked.rglob("*.json"))
+    progress(f"real: importing {len(days)} files from {archive}")
+    site = make_site(work / "real-site")
+    log_path = site / "import.log"
+    command = [sys.executable, str(PROJECT / "scripts" / "papers.py"), "--config", "pelicanconf.py", "import"]
+    imported = run(command + [str(day) for day in days], site, log_path, timeout)
+    # The importer reports skipped entries with a non-zero status: measure what it did write.
+    progress(f"real import: {imported.seconds:.1f} s, exit status {imported.exit_code}; end of {log_path}:")
+    progress(log_tail(log_path, 10 if imported.exit_code else 2))
+    result = {
+        "real_papers": count_posts(site),
+        "real_import_s": round(imported.seconds, 2),
+        "real_import_exit": imported.exit_code,
+    }
+    real = build(site, "real_build", timeout)
+    output_mb, files = output_size(site / "output")
+    progress(f"real output: {output_mb} MB in {files} files")
+    result.update(
+        real_build_s=round(real.seconds, 2),
+        real_peak_rss_mib=round(real.peak_rss_mib, 1),
+        real_output_mb=output_mb,
+        real_files=files,
+    )
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--n", type=int, default=40000, help="synthetic papers (default: %(default)s)")
+    parser.add_argument("--real", type=Path, help="a tar.xz of daily API responses to import and build too")
+    parser.add_argument("--stock", action="store_true", help="also build the synthetic posts with stock Pelican")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--timeout", type=float, default=3600, help="seconds before a step is killed (default: %(default)s)")
+    args = parser.parse_args(argv)
+
+    work = Path(tempfile.mkdtemp(prefix="dailypapers-bench-"))
+    progress(f"working in {work}")
+    try:
+        site = make_site(work / "site")
+        source = synthetic.SyntheticPapers()
+        start = time.perf_counter()
+        written = synthetic.write_posts(site / "content", source.papers(args.n, NEWEST_DAY))
+        progress(f"generated {written} posts in {time.perf_counter() - start:.1f} s")
+
+        # Stock first, while the content is exactly the N papers our full build reads.
+        stock = optional_part("stock", lambda: bench_stock(site, args.timeout)) if args.stock else {}
+        results = {"n": args.n, **bench_synthetic(site, source, args.timeout)}
+        if args.real:
+            results.update(optional_part("real", lambda: bench_real(args.real, work, args.timeout)))
+        results.update(stock)
+    except BenchError as error:
+        progress(f"error: {error}")
+        return 1
+    finally:
+        if args.keep:
+            progress(f"kept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    print(json.dumps(results))
+    return 0
+
+
+def optional_part(prefix: str, measure) -> dict:
+    """The results of an optional measurement; a failure is reported, not fatal."""
+    try:
+        return measure()
+    except (BenchError, OSError, tarfile.TarError) as error:
+        progress(f"error: {error}")
+        return {f"{prefix}_error": str(error).split("\n")[0]}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,161 @@
+"""Import fixtures into a throwaway site, build it with Pelican, read pages and feeds back."""
+
+import posixpath
+from pathlib import Path
+
+import feedparser
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import FIXTURES, Site
+from dailypapers import posts
+
+SAMPLE = FIXTURES / "hf-papers-textcopy-2026-01-07.txt"
+TRICKY = FIXTURES / "textcopy-tricky.txt"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Site:
+    site = Site(tmp_path_factory.mktemp("built") / "site")
+    site.papers("import", "--scraped-on", "2026-01-08", str(SAMPLE))
+    site.papers("import", "--scraped-on", "2026-03-05", str(TRICKY))
+    site.build()
+    return site
+
+
+def page(site: Site, url: str) -> BeautifulSoup:
+    path = site.output / url / "index.html" if not url.endswith(".html") else site.output / url
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def all_posts(site: Site):
+    return [posts.parse(p.read_text(encoding="utf-8")) for p in site.post_files()]
+
+
+def test_every_paper_page_shows_its_paper_exactly(built):
+    for post in all_posts(built):
+        paper = posts.paper_from_post(post)
+        url = f"{paper.day:%Y/%m/%d}/{post.slug}"
+        soup = page(built, url)
+        assert soup.h1.get_text() == paper.title
+        abstract = soup.select_one("section.abstract")
+        paragraphs = [p.get_text() for p in abstract.find_all("p")]
+        assert "\n\n".join(paragraphs) == paper.abstract
+        facts = {dt.get_text(): dt.find_next_sibling("dd").get_text() for dt in soup.select("dl.facts dt")}
+        assert facts["Upvotes"] == str(paper.upvotes)
+        assert facts["Daily Papers"] == f"{paper.day:%B} {paper.day.day}, {paper.day.year}"
+        assert facts["Authors"] == f"{paper.author_count} author{'s' if paper.author_count != 1 else ''}"
+        assert soup.title.get_text().startswith(paper.title)
+
+
+def test_no_markup_from_the_data_reaches_a_page(built):
+    for path in built.output.rglob("*.html"):
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        assert soup.find("script") is None, path
+        assert soup.find("b") is None, path
+        for link in soup.find_all("a"):
+            assert "evil.example" not in link.get("href", ""), path
+
+
+def test_day_page_ranks_by_upvotes_and_links_neighbours(built):
+    day = page(built, "2026/01/07")
+    assert day.h1.get_text() == "January 7, 2026"
+    items = day.select("ol.papers > li")
+    assert len(items) == 46
+    votes = [int(li.select_one(".upvotes").get_text().split()[-1]) for li in items]
+    assert votes == sorted(votes, reverse=True) and votes[0] == 16
+    assert items[0].select_one(".paper-title").get_text() == "Seedream 4.0: Toward Next-generation Multimodal Image Generation"
+    nav = day.select_one("nav.period-nav")
+    assert nav.find("a", rel="next")["href"] == "../../../2026/03/03/"
+    assert nav.find("a", rel="prev") is None
+    later = page(built, "2026/03/03")
+    assert later.select_one("nav.period-nav").find("a", rel="prev")["href"] == "../../../2026/01/07/"
+
+
+def test_month_year_archive_and_index_pages(built):
+    assert "46 papers" in page(built, "2026/01").get_text()
+    assert page(built, "2026").find("a", href="../2026/03/") is not None
+    assert page(built, "archives").find("a", href="../2026/") is not None
+    index = page(built, "index.html")
+    headings = [h.get_text(" ", strip=True) for h in index.select("section.day h2")]
+    assert headings == ["March 3, 2026 5 papers", "January 7, 2026 46 papers"]
+
+
+def test_tag_pages_and_tag_index(built):
+    tag_index = page(built, "tags")
+    counts = {a.get_text(): int(a.find_next_sibling("small").get_text()) for a in tag_index.select(".tag-index a")}
+    tagged = {}
+    for post in all_posts(built):
+        for tag in post.meta["tags"]:
+            tagged[tag] = tagged.get(tag, 0) + 1
+    assert counts == tagged
+    pretraining = page(built, "tags/pretraining")
+    assert pretraining.h1.get_text() == "Pretraining"
+    assert len(pretraining.select("ol.papers > li")) == tagged["Pretraining"]
+
+
+def test_every_internal_link_resolves_to_a_built_file(built):
+    missing = []
+    for path in built.output.rglob("*.html"):
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        folder = posixpath.dirname(str(path.relative_to(built.output)))
+        for element in soup.find_all(["a", "link"]):
+            href = element.get("href", "")
+            if not href or href.startswith(("http:", "https:", "#", "mailto:")):
+                continue
+            assert not href.startswith("/"), f"{path}: root-absolute link {href} breaks under a sub-path"
+            target = built.output / posixpath.normpath(posixpath.join(folder, href))
+            if href.endswith("/"):
+                target = target / "index.html"
+            if not target.is_file():
+                missing.append(f"{path}: {href}")
+    assert missing == []
+
+
+def test_feeds_are_valid_and_carry_every_paper(built):
+    expected = {posts.paper_from_post(p).title for p in all_posts(built)}
+    for name in ("atom.xml", "rss.xml"):
+        feed = feedparser.parse((built.output / "feeds" / name).read_bytes())
+        assert feed.bozo == 0, feed.get("bozo_exception")
+        assert {e.title for e in feed.entries} == expected
+        first = feed.entries[0]
+        assert first.published_parsed[:3] == (2026, 3, 3)
+        assert first.link.startswith("http://localhost:8000/2026/03/03/")
+        tagged = next(e for e in feed.entries if e.title.startswith("Helping or Herding"))
+        assert [t.term for t in tagged.tags] == ["Reward Modeling", "Reinforcement Learning", "Safety and Alignment", "Language Models"]
+        assert len({e.id for e in feed.entries}) == len(feed.entries)
+    atom = feedparser.parse((built.output / "feeds" / "atom.xml").read_bytes())
+    tricky = next(e for e in atom.entries if e.title.startswith("<script>"))
+    assert '<script>alert("x")</script> & Friends' in tricky.title
+    assert "{{ jinja }}" in BeautifulSoup(tricky.content[0].value, "html.parser").get_text()
+
+
+def test_feeds_are_reproducible_and_ids_survive_an_update(built, tmp_path):
+    before = {n: (built.output / "feeds" / n).read_bytes() for n in ("atom.xml", "rss.xml")}
+    built.build()
+    assert before == {n: (built.output / "feeds" / n).read_bytes() for n in ("atom.xml", "rss.xml")}
+    ids = {e.title: e.id for e in feedparser.parse(before["atom.xml"]).entries}
+    newer = tmp_path / "newer.txt"
+    newer.write_text(SAMPLE.read_text(encoding="utf-8").replace("Dec 14, 2023 1\n", "Dec 14, 2023 50\n"), encoding="utf-8")
+    built.papers("import", "--scraped-on", "2026-01-09", str(newer))
+    built.build()
+    after = feedparser.parse((built.output / "feeds" / "atom.xml").read_bytes())
+    assert {e.title: e.id for e in after.entries} == ids
+
+
+def test_every_page_advertises_the_feeds(built):
+    for url in ("index.html", "2026/01/07", "tags", "tags/pretraining"):
+        types = {link["type"] for link in page(built, url).find_all("link", rel="alternate")}
+        assert {"application/atom+xml", "application/rss+xml"} <= types
+
+
+def test_publish_build_under_a_sub_path(tmp_path):
+    site = Site(tmp_path / "site")
+    site.papers("import", "--scraped-on", "2026-03-05", str(TRICKY))
+    site.build("publishconf.py", env={"SITEURL": "https://user.github.io/repo"})
+    feed = feedparser.parse((site.output / "feeds" / "atom.xml").read_bytes())
+    assert all(e.link.startswith("https://user.github.io/repo/2026/") for e in feed.entries)
+    self_links = [l.href for l in feed.feed.links if l.rel == "self"]
+    assert self_links == ["https://user.github.io/repo/feeds/atom.xml"]
+    css = page(site, "2026/03/03").find("link", rel="stylesheet")["href"]
+    assert css == "../../../theme/css/style.css"

@@ -1,0 +1,88 @@
+import html
+import re
+from datetime import date
+
+from markdown import Markdown
+
+from dailypapers import posts
+from dailypapers.model import Paper
+
+HOSTILE = [
+    "_ * < & \\ # $ ` [ ] {{ }} {% %}",
+    "# heading? > quote? - item? + item? 1. item? 2) item?",
+    "<script>alert(1)</script> <b>bold</b> <!-- comment --> <http://x.y>",
+    "&amp; &lt; &#65; &#x41; &copy &#1 &",
+    "***bold*** ___under___ **a** __b__ `code` ``two``",
+    "[link](http://e.x) ![img](http://e.x/i.png) [ref][1]\n\n[1]: http://e.x",
+    "--- *** ___",
+    "Second paragraph\n\nstays a paragraph.\n\n    indented looks like code",
+    "trailing backslash \\",
+]
+
+
+def rendered_text(source: str) -> str:
+    out = Markdown().convert(source)
+    return "\n\n".join(html.unescape(p) for p in re.findall(r"<p>(.*?)</p>", out, re.S))
+
+
+def test_markdown_body_renders_to_the_exact_text():
+    for text in HOSTILE:
+        text = "\n\n".join(" ".join(p.split()) for p in text.split("\n\n"))
+        body = posts.escape_markdown(text)
+        assert rendered_text(body) == text
+        assert "<" not in Markdown().convert(body).replace("<p>", "").replace("</p>", "")
+        assert posts.unescape_markdown(body) == text
+
+
+def test_post_round_trip_keeps_every_field():
+    paper = Paper(
+        title="A: 'quoted' \"title\" # with {{ braces }}",
+        abstract="First.\n\nSecond & <last>.",
+        day=date(2026, 1, 7),
+        published=date(2025, 12, 30),
+        arxiv_id="2601.00001",
+        authors=["Ada Lovelace", "Alan Turing"],
+        author_count=2,
+        upvotes=12,
+        ai_keywords=["diffusion", "agents"],
+        github="https://github.com/a/b",
+        source="api",
+        observed=date(2026, 1, 8),
+    )
+    post = posts.post_from_paper(paper, "a-quoted-title", ["Agents"])
+    text = posts.render(post)
+    again = posts.parse(text)
+    assert again.meta["slug"] == "a-quoted-title" and again.meta["tags"] == ["Agents"]
+    assert posts.paper_from_post(again) == paper
+    assert posts.render(again) == text
+
+
+def test_hand_edited_fields_survive_a_new_version():
+    old = posts.post_from_paper(Paper(title="Old", abstract="Body.", day=date(2026, 1, 7), upvotes=1), "old", ["A"])
+    old.meta["title"] = "My Better Title"
+    old.meta["manual"] = ["title", "tags", "abstract"]
+    old.meta["note"] = "kept"
+    old.meta["tags"] = ["Mine"]
+    old.body = "My own body."
+    new = posts.post_from_paper(Paper(title="Old", abstract="New body.", day=date(2026, 1, 7), upvotes=5), "old", ["B"], old)
+    assert new.meta["title"] == "My Better Title"
+    assert new.meta["tags"] == ["Mine"]
+    assert new.meta["upvotes"] == 5
+    assert new.meta["note"] == "kept" and new.meta["manual"] == ["title", "tags", "abstract"]
+    assert new.body == "My own body."
+
+
+def test_parse_rejects_files_that_are_not_posts():
+    for text, message in [
+        ("title: x\n", "does not start"),
+        ("---\ntitle: x\n", "no closing"),
+        ("---\n- a\n---\n", "not a mapping"),
+        ("---\ntitle: [\n---\n", "not valid YAML"),
+        ("---\ntitle: x\ndate: 2026-01-01\n---\nbody\n", "'slug'"),
+    ]:
+        try:
+            posts.parse(text)
+        except posts.PostError as error:
+            assert message in str(error)
+        else:
+            raise AssertionError(f"accepted {text!r}")
