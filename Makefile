@@ -21,12 +21,16 @@ DAYS?=7
 
 PAPERS=$(PYTHON) scripts/papers.py
 
-.PHONY: help install html clean regenerate serve devserver publish github import test
+.PHONY: help install html clean regenerate serve devserver publish github import fetch backfill refresh retag test
 
 help:
 	@echo 'make html                 build output/ from content/ (sets up $(VENV) if missing)'
 	@echo 'make test                 run the test suite'
 	@echo 'make import SRC="FILE…"   text copies or API JSON -> posts [SCRAPED_ON=YYYY-MM-DD]'
+	@echo 'make fetch [DATE=…]       fetch a day from the API and import it'
+	@echo 'make backfill FROM=… TO=… fetch and import a range of days'
+	@echo 'make refresh [DAYS=7]     re-fetch recent days (upvotes, comments)'
+	@echo 'make retag                re-apply tags.yaml to every post'
 	@echo 'make serve / devserver    serve output/ on http://localhost:$(PORT)'
 	@echo 'make publish              build with publishconf.py (SITEURL from the environment)'
 	@echo 'make github               publish output/ to the $(GITHUB_PAGES_BRANCH) branch'
@@ -68,5 +72,26 @@ import: install
 	@test -n "$(SRC)" || { echo 'usage: make import SRC="FILE ..." [SCRAPED_ON=YYYY-MM-DD]'; exit 2; }
 	$(PAPERS) import $(if $(SCRAPED_ON),--scraped-on $(SCRAPED_ON)) $(SRC)
 
+fetch: install
+	$(PAPERS) fetch $(if $(DATE),--date $(DATE))
+
+backfill: install
+	@test -n "$(FROM)" -a -n "$(TO)" || { echo 'usage: make backfill FROM=YYYY-MM-DD TO=YYYY-MM-DD'; exit 2; }
+	$(PAPERS) backfill --from $(FROM) --to $(TO)
+
+refresh: install
+	$(PAPERS) refresh --days $(DAYS)
+
+retag: install
+	$(PAPERS) retag
+
 test: install
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
+
+# Build benchmark on synthetic papers (not part of `make test`): see scripts/bench.py.
+N?=40000
+REAL?=
+STOCK?=
+.PHONY: bench
+bench: install
+	$(PYTHON) scripts/bench.py --n $(N) $(if $(REAL),--real $(REAL)) $(if $(STOCK),--stock)

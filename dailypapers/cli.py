@@ -11,9 +11,10 @@ import sys
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+from . import fetch
 from . import settings as settings_module
-from .importer import import_files
-from .storage import InputError
+from .importer import import_files, retag_all
+from .storage import InputError, RawStore
 from .tagging import Taxonomy, TaxonomyError
 
 EXIT_OK, EXIT_SKIPPED, EXIT_USAGE = 0, 1, 2
@@ -39,6 +40,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="the day the input was captured: gives dates without a year their year (default: today, UTC)",
     )
     imp.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
+
+    fetch_cmd = commands.add_parser("fetch", help="fetch a day from the API and import it")
+    fetch_cmd.add_argument("--date", type=_iso_date, help="default: the last complete day (and earlier incomplete ones)")
+    backfill = commands.add_parser("backfill", help="fetch and import a range of days")
+    backfill.add_argument("--from", dest="first", type=_iso_date, required=True)
+    backfill.add_argument("--to", dest="last", type=_iso_date, required=True)
+    refresh = commands.add_parser("refresh", help="re-fetch the last complete days (upvotes, comments)")
+    refresh.add_argument("--days", type=int, default=7)
+
+    retag = commands.add_parser("retag", help="re-apply the taxonomy to every post")
+    retag.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
     return parser
 
 
@@ -60,7 +72,41 @@ def cmd_import(args, settings, taxonomy) -> int:
     return EXIT_SKIPPED if summary.errors else EXIT_OK
 
 
-COMMANDS = {"import": cmd_import}
+def cmd_fetch(args, settings, taxonomy) -> int:
+    raw_store = RawStore(Path(settings["RAW_DIR"]))
+    settle = settings["HF_API_SETTLE_HOURS"]
+    now = datetime.now(timezone.utc)
+    try:
+        if args.command == "fetch":
+            days = fetch.days_for_fetch(args.date, now, raw_store, settle)
+        elif args.command == "backfill":
+            days = fetch.days_in_range(args.first, args.last)
+        else:
+            days = fetch.days_for_refresh(args.days, now, settle)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    client = fetch.ApiClient.from_settings(settings)
+    # Fetch everything first, then import once: the post index is read a single time.
+    fetched = fetch.fetch_days(days, client, raw_store, settle_hours=settle)
+    raw_paths = [raw_store.path_for(d) for d in days if raw_store.path_for(d).is_file()]
+    summary = import_files(raw_paths, Path(settings["CONTENT_DIR"]), taxonomy, now.date())
+    fetched.papers_new, fetched.papers_updated = summary.new, summary.updated
+    _print_errors(summary.errors)
+    print(fetched.format())
+    return EXIT_SKIPPED if fetched.failures or summary.errors else EXIT_OK
+
+
+def cmd_retag(args, settings, taxonomy) -> int:
+    summary = retag_all(Path(settings["CONTENT_DIR"]), taxonomy, dry_run=args.dry_run)
+    _print_errors(summary.errors)
+    for path in summary.changed_paths if args.dry_run else ():
+        print(f"would retag {path}")
+    print(summary.format(dry_run=args.dry_run))
+    return EXIT_SKIPPED if summary.errors else EXIT_OK
+
+
+COMMANDS = {"import": cmd_import, "fetch": cmd_fetch, "backfill": cmd_fetch, "refresh": cmd_fetch, "retag": cmd_retag}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -148,3 +148,25 @@ def import_files(
     with store.lock():
         import_results(results, store, taxonomy, summary, dry_run)
     return summary
+
+
+def retag_all(content_dir: Path, taxonomy: Taxonomy, dry_run: bool = False) -> ImportSummary:
+    """Re-apply the taxonomy to every post; only `tags` changes, hand-set tags stay."""
+    summary = ImportSummary()
+    store = PostStore(content_dir)
+    with store.lock():
+        for stored in store.load_all(summary.errors):
+            existing = stored.post
+            if posts.TAGS_KEY in existing.manual:
+                summary.unchanged += 1
+                continue
+            tags = taxonomy.tags_for(posts.paper_from_post(existing))
+            if tags == existing.meta.get(posts.TAGS_KEY):
+                summary.unchanged += 1
+                continue
+            existing.meta[posts.TAGS_KEY] = tags
+            if not dry_run:
+                store.save(stored.path, existing)
+            summary.updated += 1
+            summary.changed_paths.append(stored.path)
+    return summary

@@ -121,9 +121,10 @@ def merge(old: Paper, new: Paper) -> Paper:
     # The post stays in the folder it was first filed in: its URL never moves.
     merged["day"] = old.day or new.day
     merged["source"] = new.source if new_is_richer else old.source
-    merged["observed"] = max(old.observed or date.min, new.observed or date.min)
-    if merged["observed"] == date.min:
-        merged["observed"] = None
+    # The observation date moves on only with the counts it dates, so re-reading the same
+    # data later rewrites nothing.
+    counts_changed = any(merged[name] != getattr(old, name) for name in COUNT_FIELDS)
+    merged["observed"] = new.observed if new_is_newer and counts_changed else old.observed or new.observed
     return Paper(**merged)
 
 

@@ -7,6 +7,10 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -27,13 +31,14 @@ class Site:
         shutil.copytree(REPO / "theme", root / "theme")
         self.content.mkdir()
 
-    def papers(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    def papers(self, *args: str, check: bool = True, env: dict | None = None) -> subprocess.CompletedProcess:
         """Run scripts/papers.py in the site folder."""
         result = subprocess.run(
             [sys.executable, str(REPO / "scripts" / "papers.py"), *args],
             cwd=self.root,
             capture_output=True,
             text=True,
+            env={**os.environ, **(env or {})},
         )
         if check and result.returncode != 0:
             raise AssertionError(f"papers {args} exited {result.returncode}:\n{result.stderr}")
@@ -61,3 +66,57 @@ class Site:
 @pytest.fixture
 def site(tmp_path) -> Site:
     return Site(tmp_path / "site")
+
+
+# A real HTTP server on 127.0.0.1 that replays scripted replies, in order.
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    body: bytes = b"[]"
+    headers: dict = field(default_factory=dict)
+    delay: float = 0.0  # seconds the server waits before answering
+
+
+class _Handler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.server.requests.append((self.path, dict(self.headers)))
+        reply = self.server.replies.pop(0)
+        time.sleep(reply.delay)
+        self.send_response_only(reply.status)  # no automatic Date: tests set it when they need it
+        for name, value in reply.headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(reply.body)))
+        self.end_headers()
+        self.wfile.write(reply.body)
+
+    def log_message(self, format, *args):
+        pass
+
+
+class ReplayServer(ThreadingHTTPServer):
+    daemon_threads = True  # a reply still sleeping after the client gave up does not block shutdown
+
+    def __init__(self):
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.replies: list[Reply] = []
+        self.requests: list[tuple[str, dict]] = []
+
+    @property
+    def base_url(self):
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+    def handle_error(self, request, client_address):
+        pass  # writing to a client that timed out: expected in the timeout test
+
+
+@pytest.fixture
+def server():
+    replay = ReplayServer()
+    thread = threading.Thread(target=replay.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
+    thread.start()
+    yield replay
+    replay.shutdown()
+    replay.server_close()

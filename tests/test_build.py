@@ -1,13 +1,12 @@
 """Import fixtures into a throwaway site, build it with Pelican, read pages and feeds back."""
 
 import posixpath
-from pathlib import Path
 
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
-
 from conftest import FIXTURES, Site
+
 from dailypapers import posts
 
 SAMPLE = FIXTURES / "hf-papers-textcopy-2026-01-07.txt"

@@ -4,14 +4,12 @@ scripted replies (bodies are the recorded API responses in tests/fixtures)."""
 import io
 import json
 import socket
-import threading
 import time
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from conftest import Reply
 
 from dailypapers import fetch
 from dailypapers.fetch import ApiClient, FetchError
@@ -21,47 +19,6 @@ FIXTURES = Path(__file__).parent / "fixtures"
 ONE_PAPER_DAY = (FIXTURES / "hfapi_2025-01-21.json").read_bytes()
 DAY = date(2025, 1, 21)
 UTC = timezone.utc
-
-
-@dataclass
-class Reply:
-    status: int = 200
-    body: bytes = b"[]"
-    headers: dict = field(default_factory=dict)
-    delay: float = 0.0  # seconds the server waits before answering
-
-
-class _Handler(BaseHTTPRequestHandler):
-    def do_GET(self):
-        self.server.requests.append((self.path, dict(self.headers)))
-        reply = self.server.replies.pop(0)
-        time.sleep(reply.delay)
-        self.send_response_only(reply.status)  # no automatic Date: tests set it when they need it
-        for name, value in reply.headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(reply.body)))
-        self.end_headers()
-        self.wfile.write(reply.body)
-
-    def log_message(self, format, *args):
-        pass
-
-
-class ReplayServer(ThreadingHTTPServer):
-    daemon_threads = True  # a reply still sleeping after the client gave up does not block shutdown
-
-    def __init__(self):
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.replies: list[Reply] = []
-        self.requests: list[tuple[str, dict]] = []
-
-    @property
-    def base_url(self):
-        return f"http://127.0.0.1:{self.server_address[1]}"
-
-    def handle_error(self, request, client_address):
-        pass  # writing to a client that timed out: expected in the timeout test
 
 
 class FakeTime:
@@ -77,16 +34,6 @@ class FakeTime:
 
     def clock(self):
         return self.now
-
-
-@pytest.fixture
-def server():
-    replay = ReplayServer()
-    thread = threading.Thread(target=replay.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
-    thread.start()
-    yield replay
-    replay.shutdown()
-    replay.server_close()
 
 
 @pytest.fixture

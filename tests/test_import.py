@@ -3,6 +3,7 @@
 import re
 
 from conftest import FIXTURES
+
 from dailypapers import posts
 
 SAMPLE = FIXTURES / "hf-papers-textcopy-2026-01-07.txt"
@@ -26,7 +27,7 @@ def test_newer_copy_updates_upvotes_in_place(site, tmp_path):
     newer = tmp_path / "newer.txt"
     newer.write_text(SAMPLE.read_text(encoding="utf-8").replace("Dec 14, 2023 1\n", "Dec 14, 2023 99\n"), encoding="utf-8")
     result = site.papers("import", "--scraped-on", "2026-01-09", str(newer))
-    assert "0 new, 46 updated" in result.stdout  # every post's observed date moved on
+    assert "0 new, 1 updated, 45 unchanged" in result.stdout
     assert len(site.post_files()) == 46
     post = posts.parse(next(f for f in site.post_files() if f.name.startswith("helping-or-herding")).read_text())
     assert post.meta["upvotes"] == 99

@@ -1,7 +1,8 @@
 from datetime import date
 
-from dailypapers import textcopy
 from conftest import FIXTURES
+
+from dailypapers import textcopy
 
 SAMPLE = FIXTURES / "hf-papers-textcopy-2026-01-07.txt"
 
