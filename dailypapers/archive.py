@@ -30,6 +30,7 @@ class PaperEntry:
     meta: dict
     content: str  # the abstract as HTML
     source_path: str
+    digest: str  # of the post file: a page showing this paper changes only when it changes
     tags: list[TagRef] = field(default_factory=list)
 
     @cached_property
@@ -88,6 +89,7 @@ class Period:
     papers: list[PaperEntry]
     previous: Period | None = None
     next: Period | None = None
+    children: list[Period] = field(default_factory=list)  # a month's days, a year's months
 
     @property
     def url(self) -> str:
@@ -181,10 +183,16 @@ def build(papers: list[PaperEntry]) -> Archive:
     order = {id(p): i for i, p in enumerate(newest_first)}
     for tagged in tags.values():
         tagged.sort(key=lambda p: order[id(p)])
-    return Archive(
-        papers=papers,
-        days=_link([Period("day", d, ps) for d, ps in sorted(by_day.items())]),
-        months=_link([Period("month", d, ps) for d, ps in sorted(by_month.items())]),
-        years=_link([Period("year", d, ps) for d, ps in sorted(by_year.items())]),
-        tags=dict(tags),
-    )
+    days = _link([Period("day", d, ps) for d, ps in sorted(by_day.items())])
+    months = _link([Period("month", d, ps) for d, ps in sorted(by_month.items())])
+    years = _link([Period("year", d, ps) for d, ps in sorted(by_year.items())])
+    _nest(months, days)
+    _nest(years, months)
+    return Archive(papers=papers, days=days, months=months, years=years, tags=dict(tags))
+
+
+def _nest(parents: list[Period], children: list[Period]) -> None:
+    by_start = {parent.start: parent for parent in parents}
+    for child in children:
+        start = child.start.replace(day=1) if child.kind == "day" else date(child.start.year, 1, 1)
+        by_start[start].children.append(child)

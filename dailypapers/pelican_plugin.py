@@ -3,21 +3,41 @@
 Pelican's own ArticlesGenerator is left with nothing to read (ARTICLE_PATHS = []): its
 tag, category and period-archive loops grow with the square of the article count.
 This generator groups papers once (archive.build) and renders each page from that.
+
+Builds are incremental. Parsed posts are cached by file mtime and size. Every page has a
+key: a digest of everything it shows (its papers' post files, its neighbours, the theme,
+the settings, this code). A page whose key is unchanged since the last build, and whose
+file is still there, is neither rendered nor written. Pages are rendered in parallel
+processes when there are many.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import multiprocessing
+import os
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from markdown import Markdown
 from pelican import signals
 from pelican.generators import Generator
+from pelican.log import console
 
 from . import archive, feeds
 from .model import slugify
-from .posts import TAGS_KEY, post_date
-from .storage import PostStore, write_if_changed
+from .posts import TAGS_KEY, PostError
+from .storage import (
+    PostStore,
+    load_pickle,
+    read_post,
+    remove_output,
+    save_pickle,
+    stat_key,
+    write_if_changed,
+)
 from .tagging import Taxonomy, TaxonomyError
 
 logger = logging.getLogger(__name__)
@@ -28,7 +48,12 @@ DEFAULTS = {
     "FEED_MAX_ITEMS": 100,
     "TAXONOMY_FILE": "tags.yaml",
     "FEED_SITEURL": "http://localhost:8000",  # feeds need absolute URLs; SITEURL wins when set
+    "BUILD_PROCESSES": os.cpu_count() or 1,
 }
+CACHE_FILE = "dailypapers-build.pickle"
+# Below this many pages to render, forking workers costs more than it saves.
+PARALLEL_MIN_PAGES = 400
+CODE_FILES = ("archive.py", "feeds.py", "pelican_plugin.py", "posts.py")
 
 
 def relative_root(save_as: str) -> str:
@@ -37,14 +62,68 @@ def relative_root(save_as: str) -> str:
     return "/".join([".."] * depth) or "."
 
 
+def _digest(*parts) -> str:
+    hasher = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        hasher.update(str(part).encode("utf-8", "surrogatepass"))
+        hasher.update(b"\x00")
+    return hasher.hexdigest()
+
+
+@dataclass
+class OutputFile:
+    """One file of the site: where it goes, what decides its content, how to make it."""
+
+    save_as: str
+    key: str
+    render: Callable[[], bytes]
+
+
+_markdown: Markdown | None = None
+
+
+def _read_posts(paths: list[Path]) -> list[tuple]:
+    """Parse post files: (path, stat key, digest, meta, html) or (path, error). Runs in workers."""
+    global _markdown
+    if _markdown is None:
+        _markdown = Markdown(extensions=[], output_format="html")
+    parsed = []
+    for path in paths:
+        key = stat_key(path)
+        try:
+            post, digest = read_post(path)
+        except PostError as error:
+            parsed.append((path, str(error)))
+            continue
+        _markdown.reset()
+        parsed.append((path, key, digest, post.meta, _markdown.convert(post.body)))
+    return parsed
+
+
+def _in_workers(function, items: list, processes: int) -> list:
+    """function(chunk) over chunks of items, in forked processes when it pays."""
+    if processes < 2 or len(items) < PARALLEL_MIN_PAGES:
+        return function(items)
+    chunks = [items[i::processes] for i in range(processes)]
+    with multiprocessing.get_context("fork").Pool(processes) as pool:
+        return [result for part in pool.map(function, chunks) for result in part]
+
+
+_pending: list[OutputFile] = []  # what forked render workers inherit
+_output_root: Path = Path(".")
+
+
+def _write_outputs(indices: list[int]) -> list[int]:
+    return [write_if_changed(_output_root / _pending[i].save_as, _pending[i].render()) for i in indices]
+
+
 class ArchiveGenerator(Generator):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for key, value in DEFAULTS.items():
             self.settings.setdefault(key, value)
-
-    def _tag_ref(self, name: str, taxonomy: Taxonomy | None) -> archive.TagRef:
-        return archive.TagRef(name, taxonomy.slug_for(name) if taxonomy else slugify(name))
+        self.cache_path = Path(self.settings.get("CACHE_PATH", "cache")) / CACHE_FILE
+        self.taxonomy = self._load_taxonomy()
 
     def _load_taxonomy(self) -> Taxonomy | None:
         try:
@@ -53,51 +132,97 @@ class ArchiveGenerator(Generator):
             logger.warning("%s; tag slugs are made from tag names", error)
             return None
 
+    def _tag_ref(self, name: str) -> archive.TagRef:
+        return archive.TagRef(name, self.taxonomy.slug_for(name) if self.taxonomy else slugify(name))
+
+    def build_key(self) -> str:
+        """Everything every page depends on: theme, settings, taxonomy, this code."""
+        theme = sorted(Path(self.theme, "templates").rglob("*.html"))
+        code = [Path(__file__).with_name(name) for name in CODE_FILES]
+        taxonomy = Path(self.settings["TAXONOMY_FILE"])
+        files = [p.read_bytes() for p in theme + code + ([taxonomy] if taxonomy.is_file() else [])]
+        settings = sorted(
+            (k, repr(v))
+            for k, v in self.settings.items()
+            if k.isupper() and isinstance(v, (str, int, float, bool, list, tuple, dict, type(None)))
+        )
+        return _digest(*files, settings)
+
     def generate_context(self):
-        taxonomy = self._load_taxonomy()
-        markdown = Markdown(extensions=[], output_format="html")
-        errors: list[str] = []
-        entries = []
-        for stored in PostStore(Path(self.path)).load_all(errors):
-            post = stored.post
-            post.meta["date"] = post_date(post)
-            markdown.reset()
-            entries.append(
-                archive.PaperEntry(
-                    meta=post.meta,
-                    content=markdown.convert(post.body),
-                    source_path=str(stored.path),
-                    tags=[self._tag_ref(str(name), taxonomy) for name in post.meta.get(TAGS_KEY) or []],
-                )
-            )
-        for error in errors:
-            logger.error("skipped post: %s", error)
-        self.archive = archive.build(entries)
+        self.cache = load_pickle(self.cache_path, {})
+        self.key = self.build_key()
+        if self.cache.get("code") != _digest(*(Path(__file__).with_name(n).read_bytes() for n in CODE_FILES)):
+            self.cache = {}
+        self.archive = archive.build(self._read_entries())
         self.context["archive"] = self.archive
+
+    def _read_entries(self) -> list[archive.PaperEntry]:
+        cached = self.cache.get("posts", {})
+        paths = list(PostStore(Path(self.path)).iter_paths())
+        fresh, stale = {}, []
+        for path in paths:
+            hit = cached.get(path)
+            if hit and hit[0] == stat_key(path):
+                fresh[path] = hit
+            else:
+                stale.append(path)
+        for path, *rest in _in_workers(_read_posts, stale, self.settings["BUILD_PROCESSES"]):
+            if len(rest) == 1:
+                logger.error("skipped post: %s", rest[0])
+            else:
+                fresh[path] = tuple(rest)
+        self.cache["posts"] = fresh
+        return [
+            archive.PaperEntry(
+                meta=meta,
+                content=html,
+                source_path=str(path),
+                digest=digest,
+                tags=[self._tag_ref(str(name)) for name in meta.get(TAGS_KEY) or []],
+            )
+            for path, (_, digest, meta, html) in sorted(fresh.items())
+        ]
 
     def site_url(self) -> str:
         return self.settings.get("SITEURL") or self.settings["FEED_SITEURL"]
 
-    def pages(self):
-        """Every page as (save_as, template name, template variables)."""
+    def _page(self, save_as: str, template_name: str, key_parts, **variables) -> OutputFile:
+        def render() -> bytes:
+            template = self.get_template(template_name)
+            page_context = {**self.context, **variables, "root": relative_root(save_as)}
+            return template.render(page_context).encode("utf-8")
+
+        return OutputFile(save_as, _digest(self.key, template_name, *key_parts), render)
+
+    def outputs(self):
+        """Every file of the archive, with its key."""
         site = self.archive
-        days_newest_first = site.days[::-1]
-        yield "index.html", "index", {"days": days_newest_first[: self.settings["INDEX_DAYS"]]}
-        yield "archives/index.html", "archives", {"years": site.years[::-1]}
+        digests = lambda papers: [(p.url, p.digest) for p in papers]  # noqa: E731
+        neighbours = lambda period: (period.previous and period.previous.url, period.next and period.next.url)  # noqa: E731
+        latest = site.days[::-1][: self.settings["INDEX_DAYS"]]
+        yield self._page("index.html", "index", [digests(p for d in latest for p in d.papers)], days=latest)
+        month_counts = [(m.url, len(m.papers)) for m in site.months]
+        yield self._page("archives/index.html", "archives", [month_counts], years=site.years[::-1])
         for paper in site.papers:
-            yield paper.save_as, "paper", {"paper": paper}
-        for period in site.days + site.months + site.years:
-            yield period.save_as, period.kind, {"period": period}
-        yield "tags/index.html", "tags", {"tag_counts": site.tag_counts()}
+            yield self._page(paper.save_as, "paper", [paper.digest], paper=paper)
+        for period in site.days + site.months:
+            yield self._page(period.save_as, period.kind, [digests(period.papers), neighbours(period)], period=period)
+        for year in site.years:
+            counts = [(m.url, len(m.papers)) for m in year.children]
+            yield self._page(year.save_as, "year", [counts, neighbours(year)], period=year)
+        tag_counts = site.tag_counts()
+        yield self._page("tags/index.html", "tags", [[(t.url, t.name, n) for t, n in tag_counts]], tag_counts=tag_counts)
         for tag in site.tags:
             related = site.related_tags(tag)
             for page in site.tag_pages(tag, self.settings["TAG_PAGE_SIZE"]):
-                yield page.save_as, "tag", {"tag_page": page, "related_tags": related}
+                parts = [digests(page.papers), page.page_count, page.total, related]
+                yield self._page(page.save_as, "tag", parts, tag_page=page, related_tags=related)
+        yield from self._feeds()
 
-    def feed_specs(self):
+    def _feeds(self):
         site_name = self.settings.get("SITENAME", "")
         latest = sorted(self.archive.papers, key=lambda p: (p.day, p.upvotes, p.slug), reverse=True)
-        yield feeds.FeedSpec(
+        spec = feeds.FeedSpec(
             title=site_name,
             subtitle=f"The latest papers of {site_name}",
             atom_path="feeds/atom.xml",
@@ -105,20 +230,40 @@ class ArchiveGenerator(Generator):
             page_url="",
             papers=latest[: self.settings["FEED_MAX_ITEMS"]],
         )
+        key = _digest(self.key, self.site_url(), [(p.url, p.digest) for p in spec.papers])
+        rendered: dict[str, bytes] = {}  # one feedgen pass makes both formats
+
+        def render_one(path: str) -> bytes:
+            if not rendered:
+                rendered.update(feeds.render(spec, self.site_url()))
+            return rendered[path]
+
+        for path in (spec.atom_path, spec.rss_path):
+            yield OutputFile(path, key, lambda path=path: render_one(path))
 
     def generate_output(self, writer):
+        global _pending, _output_root
         output = Path(self.output_path)
-        written = 0
-        for save_as, template_name, variables in self.pages():
-            template = self.get_template(template_name)
-            html = template.render(
-                {**self.context, **variables, "root": relative_root(save_as), "page_url": save_as[: -len("index.html")]}
-            )
-            written += write_if_changed(output / save_as, html.encode("utf-8"))
-        for spec in self.feed_specs():
-            for path, data in feeds.render(spec, self.site_url()).items():
-                written += write_if_changed(output / path, data)
-        logger.info("archive: %d papers, %d days, %d files written", len(self.archive.papers), len(self.archive.days), written)
+        previous = self.cache.get("manifest", {})
+        manifest, pending = {}, []
+        for item in self.outputs():
+            manifest[item.save_as] = item.key
+            if previous.get(item.save_as) != item.key or not (output / item.save_as).is_file():
+                pending.append(item)
+        _pending, _output_root = pending, output
+        written = sum(_in_workers(_write_outputs, list(range(len(pending))), self.settings["BUILD_PROCESSES"]))
+        removed = [save_as for save_as in previous if save_as not in manifest]
+        for save_as in removed:
+            remove_output(output / save_as)
+        self.cache["manifest"] = manifest
+        self.cache["code"] = _digest(*(Path(__file__).with_name(n).read_bytes() for n in CODE_FILES))
+        save_pickle(self.cache_path, self.cache)
+        # Pelican's own summary counts its articles, which are none here: say what was built.
+        console.print(
+            f"Archive: {len(self.archive.papers)} papers, {len(self.archive.days)} days; "
+            f"{len(pending)} files rendered, {written} written, {len(removed)} removed, "
+            f"{len(manifest) - len(pending)} unchanged."
+        )
 
 
 def get_generators(pelican_object):

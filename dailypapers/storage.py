@@ -1,7 +1,9 @@
-"""All file I/O of the importer: reading inputs, the post tree, raw API responses, the lock.
+"""All file I/O: reading inputs, the post tree, raw API responses, the import lock,
+the build's cache and its output files.
 
-Every write is atomic (a temp file in the same folder, fsync, rename), so a killed
-process leaves each file either old or new, never partial.
+Every write is atomic (a temp file in the same folder, then a rename), so a killed
+process leaves each file either old or new, never partial. Source data is also fsynced;
+built output is not, since a build can always be run again.
 """
 
 from __future__ import annotations
@@ -9,8 +11,10 @@ from __future__ import annotations
 import codecs
 import contextlib
 import fcntl
+import hashlib
 import json
 import os
+import pickle
 import tempfile
 from dataclasses import dataclass
 from datetime import date
@@ -26,15 +30,16 @@ class InputError(Exception):
     """An input file that cannot be read at all; the message is one line for the user."""
 
 
-def write_atomic(path: Path, data: str | bytes) -> None:
+def write_atomic(path: Path, data: str | bytes, durable: bool = True) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -62,6 +67,26 @@ def read_input_text(path: Path) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def read_post(path: Path) -> tuple[posts.Post, str]:
+    """A post and a digest of its file's bytes. Raises posts.PostError naming the file."""
+    try:
+        data = path.read_bytes()
+        return posts.parse(data.decode("utf-8")), hashlib.blake2b(data, digest_size=12).hexdigest()
+    except (OSError, UnicodeDecodeError) as error:
+        raise posts.PostError(f"{path}: cannot read: {error}") from None
+    except posts.PostError as error:
+        raise posts.PostError(f"{path}: {error}") from None
+
+
+def stat_key(path: Path) -> tuple[int, int] | None:
+    """What tells a cached reading of a file is still good: its mtime and size."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size
+
+
 @dataclass
 class StoredPost:
     path: Path
@@ -83,12 +108,7 @@ class PostStore:
 
     def load(self, path: Path) -> posts.Post:
         """Raises posts.PostError with the file name in the message."""
-        try:
-            return posts.parse(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError) as error:
-            raise posts.PostError(f"{path}: cannot read: {error}") from None
-        except posts.PostError as error:
-            raise posts.PostError(f"{path}: {error}") from None
+        return read_post(path)[0]
 
     def load_all(self, errors: list[str]):
         """Every readable post; unreadable ones are reported into `errors` and left alone."""
@@ -183,5 +203,27 @@ def write_if_changed(path: Path, data: bytes) -> bool:
             return False
     except OSError:
         pass
-    write_atomic(path, data)
+    write_atomic(path, data, durable=False)
     return True
+
+
+def remove_output(path: Path) -> None:
+    """Delete a built file that no longer has a page, and its folder once empty."""
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
+    with contextlib.suppress(OSError):
+        path.parent.rmdir()
+
+
+def load_pickle(path: Path, default):
+    """A cache file's content, or `default` when it is missing or unreadable (a cache is
+    only ever a shortcut)."""
+    try:
+        with open(path, "rb") as handle:
+            return pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
+        return default
+
+
+def save_pickle(path: Path, value) -> None:
+    write_atomic(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), durable=False)

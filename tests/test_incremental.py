@@ -1,0 +1,51 @@
+"""Incremental builds: only what changed is rendered, and the result equals a clean build."""
+
+import re
+import shutil
+
+from conftest import FIXTURES, Site
+
+
+def tree(root):
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def rendered_count(result) -> int:
+    match = re.search(r"(\d+) files rendered", result.stdout + result.stderr)
+    assert match, result.stdout + result.stderr
+    return int(match.group(1))
+
+
+def clean_build_of(site: Site, tmp_path) -> dict:
+    clean = Site(tmp_path / "clean")
+    shutil.rmtree(clean.content)
+    shutil.copytree(site.content, clean.content)
+    clean.build()
+    return tree(clean.output)
+
+
+def test_incremental_builds_equal_clean_builds(site, tmp_path):
+    site.papers("import", "--scraped-on", "2026-01-08", str(FIXTURES / "hf-papers-textcopy-2026-01-07.txt"))
+    site.papers("import", "--scraped-on", "2026-03-05", str(FIXTURES / "textcopy-tricky.txt"))
+    first = site.build()
+    total = rendered_count(first)
+    assert total > 60
+
+    assert rendered_count(site.build()) == 0  # nothing changed: nothing rendered
+
+    old_paper = next(site.output.glob("2026/01/07/*/index.html"))
+    old_mtime = old_paper.stat().st_mtime_ns
+    site.papers("import", "--scraped-on", "2026-05-11", str(FIXTURES / "textcopy-2026-05-11.txt"))
+    added = site.build()
+    assert 0 < rendered_count(added) < total / 2
+    assert old_paper.stat().st_mtime_ns == old_mtime  # an old day's paper page was left alone
+    assert tree(site.output) == clean_build_of(site, tmp_path / "a")
+
+    # A changed upvote count re-renders that paper's pages only; a removed post's page goes.
+    post = next(site.content.glob("papers/2026/03/03/*.md"))
+    post.write_text(post.read_text(encoding="utf-8").replace("upvotes: 7", "upvotes: 70"), encoding="utf-8")
+    removed = next(site.content.glob("papers/2026/01/07/*.md"))
+    removed.unlink()
+    site.build()
+    assert not (site.output / removed.relative_to(site.content / "papers").with_suffix("") / "index.html").exists()
+    assert tree(site.output) == clean_build_of(site, tmp_path / "b")
