@@ -1,95 +1,132 @@
-"""Atom and RSS feeds with feedgen, reproducible: a feed's dates come from its entries, never "now".
+"""Feeds: Atom and RSS with feedgen, JSON Feed 1.1, and an OPML list of them all.
 
-Entry ids are derived from the post's day and slug, which never change, so feed readers
-see an updated paper (new upvote count) as the same entry.
+Reproducible: every date comes from the entries, never "now". Entry ids are derived
+from a post's day and slug (or a digest's day), which never change, so a feed reader
+sees an updated paper (new upvote count) as the same entry.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, time, timezone
+from datetime import date, datetime, time, timezone
+from xml.etree import ElementTree
 
 from feedgen.feed import FeedGenerator
 from markupsafe import escape
 
-from .archive import PaperEntry
+from .archive import PaperEntry, Period, rank_key
 
 # Characters XML 1.0 forbids; feedgen (lxml) raises on them.
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 # A fixed namespace for entry ids: uuid5(namespace, "YYYY-MM-DD/slug").
 ENTRY_ID_NAMESPACE = uuid.UUID("6f1c2f3e-9b1a-5d4e-8c77-2a8f4f0d9e10")
 GENERATOR = "hf-daily-papers-archive (feedgen)"
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 def xml_text(text: str) -> str:
     return _XML_INVALID.sub("", text)
 
 
-def entry_id(paper: PaperEntry) -> str:
-    return "urn:uuid:" + str(uuid.uuid5(ENTRY_ID_NAMESPACE, f"{paper.day.isoformat()}/{paper.slug}"))
+def day_datetime(day: date) -> datetime:
+    return datetime.combine(day, time(0, 0), tzinfo=timezone.utc)
 
 
-def day_datetime(paper: PaperEntry) -> datetime:
-    return datetime.combine(paper.day, time(0, 0), tzinfo=timezone.utc)
+@dataclass
+class FeedItem:
+    id: str
+    title: str
+    url: str  # relative to the site root
+    published: datetime
+    content_html: str
+    authors: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
 
 
 @dataclass
 class FeedSpec:
-    """One feed: where it lives and what it says about itself."""
+    """One feed: where its files live and what it says about itself."""
 
     title: str
     subtitle: str
     atom_path: str  # relative to the site root
     rss_path: str
     page_url: str  # the HTML page the feed mirrors, relative to the site root
-    papers: list[PaperEntry] = field(default_factory=list)  # newest first
+    items: list[FeedItem] = field(default_factory=list)  # newest first
+
+    @property
+    def updated(self) -> datetime:
+        return max((item.published for item in self.items), default=EPOCH)
 
 
-def _paper_links(paper: PaperEntry) -> list[tuple[str, str]]:
+def paper_links(paper: PaperEntry) -> list[tuple[str, str]]:
     links = []
     if paper.arxiv_id:
         links.append(("arXiv", f"https://arxiv.org/abs/{paper.arxiv_id}"))
         links.append(("PDF", f"https://arxiv.org/pdf/{paper.arxiv_id}"))
     if paper.get("github"):
-        links.append(("Code", paper.get("github")))
+        links.append(("Code", str(paper.get("github"))))
     return links
 
 
-def _entry_html(paper: PaperEntry) -> str:
-    links = " · ".join(f'<a href="{escape(url)}">{escape(label)}</a>' for label, url in _paper_links(paper))
-    upvotes = f"<p>{paper.upvotes} upvotes</p>"
-    return xml_text(paper.content + upvotes + (f"<p>{links}</p>" if links else ""))
+def paper_item(paper: PaperEntry) -> FeedItem:
+    links = " · ".join(f'<a href="{escape(url)}">{escape(label)}</a>' for label, url in paper_links(paper))
+    html = paper.content + f"<p>{paper.upvotes} upvotes</p>" + (f"<p>{links}</p>" if links else "")
+    return FeedItem(
+        id="urn:uuid:" + str(uuid.uuid5(ENTRY_ID_NAMESPACE, f"{paper.day.isoformat()}/{paper.slug}")),
+        title=paper.title,
+        url=paper.url,
+        published=day_datetime(paper.day),
+        content_html=html,
+        authors=paper.authors[:20],
+        categories=[tag.name for tag in paper.tags],
+    )
 
 
-def render(spec: FeedSpec, site_url: str) -> dict[str, bytes]:
-    """The feed as {atom_path: bytes, rss_path: bytes}."""
+def day_item(day: Period, site_url: str) -> FeedItem:
+    """A day's digest: its papers ranked by upvotes, as one entry."""
+    base = site_url.rstrip("/") + "/"
+    rows = "".join(
+        f'<li><a href="{escape(base + p.url)}">{escape(p.title)}</a> ({p.upvotes} upvotes)</li>'
+        for p in sorted(day.papers, key=rank_key)
+    )
+    return FeedItem(
+        id="urn:uuid:" + str(uuid.uuid5(ENTRY_ID_NAMESPACE, f"day/{day.start.isoformat()}")),
+        title=f"Daily Papers: {day.title} ({len(day.papers)} papers)",
+        url=day.url,
+        published=day_datetime(day.start),
+        content_html=f"<ol>{rows}</ol>",
+    )
+
+
+def render_xml(spec: FeedSpec, site_url: str) -> dict[str, bytes]:
+    """The feed as Atom and RSS: {atom_path: bytes, rss_path: bytes}."""
     base = site_url.rstrip("/") + "/"
     feed = FeedGenerator()
     feed.id(base + spec.atom_path)
     feed.title(xml_text(spec.title))
     feed.subtitle(xml_text(spec.subtitle))
-    feed.description(xml_text(spec.subtitle))
     feed.language("en")
     feed.generator(GENERATOR)
-    newest = max((day_datetime(p) for p in spec.papers), default=datetime(1970, 1, 1, tzinfo=timezone.utc))
-    feed.updated(newest)
-    feed.lastBuildDate(newest)
-    for paper in spec.papers:
+    feed.updated(spec.updated)
+    feed.lastBuildDate(spec.updated)
+    for item in spec.items:
         entry = feed.add_entry(order="append")
-        entry.id(entry_id(paper))
-        entry.guid(entry_id(paper), permalink=False)
-        entry.title(xml_text(paper.title))
-        entry.link(href=base + paper.url, rel="alternate")
-        entry.published(day_datetime(paper))
-        entry.updated(day_datetime(paper))
-        entry.content(_entry_html(paper), type="html")
-        entry.description(_entry_html(paper))
-        for name in paper.authors[:20]:
+        entry.id(item.id)
+        entry.guid(item.id, permalink=False)
+        entry.title(xml_text(item.title))
+        entry.link(href=base + item.url, rel="alternate")
+        entry.published(item.published)
+        entry.updated(item.published)
+        entry.content(xml_text(item.content_html), type="html")
+        entry.description(xml_text(item.content_html))
+        for name in item.authors:
             entry.author(name=xml_text(name))
-        for tag in paper.tags:
-            entry.category(term=xml_text(tag.name), scheme=base + "tags/")
+        for name in item.categories:
+            entry.category(term=xml_text(name), scheme=base + "tags/")
     # rel="self" must name the document it stands in, so it is set per format.
     alternate = {"href": base + spec.page_url, "rel": "alternate", "type": "text/html"}
     feed.link([alternate, {"href": base + spec.atom_path, "rel": "self", "type": "application/atom+xml"}])
@@ -97,3 +134,50 @@ def render(spec: FeedSpec, site_url: str) -> dict[str, bytes]:
     rss_self = {"href": base + spec.rss_path, "rel": "self", "type": "application/rss+xml"}
     feed.link([alternate, rss_self], replace=True)
     return {spec.atom_path: atom, spec.rss_path: feed.rss_str(pretty=True)}
+
+
+def render_json(spec: FeedSpec, site_url: str, json_path: str) -> bytes:
+    """JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/)."""
+    base = site_url.rstrip("/") + "/"
+    document = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": spec.title,
+        "description": spec.subtitle,
+        "home_page_url": base + spec.page_url,
+        "feed_url": base + json_path,
+        "language": "en",
+        "items": [
+            {
+                "id": item.id,
+                "url": base + item.url,
+                "title": item.title,
+                "content_html": item.content_html,
+                "date_published": item.published.isoformat(),
+                **({"authors": [{"name": name} for name in item.authors]} if item.authors else {}),
+                **({"tags": item.categories} if item.categories else {}),
+            }
+            for item in spec.items
+        ],
+    }
+    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def render_opml(title: str, specs: list[FeedSpec], site_url: str) -> bytes:
+    """An OPML subscription list of every feed (the Atom version of each)."""
+    base = site_url.rstrip("/") + "/"
+    opml = ElementTree.Element("opml", version="2.0")
+    head = ElementTree.SubElement(opml, "head")
+    ElementTree.SubElement(head, "title").text = xml_text(title)
+    body = ElementTree.SubElement(opml, "body")
+    for spec in specs:
+        ElementTree.SubElement(
+            body,
+            "outline",
+            type="rss",
+            text=xml_text(spec.title),
+            title=xml_text(spec.title),
+            xmlUrl=base + spec.atom_path,
+            htmlUrl=base + spec.page_url,
+        )
+    ElementTree.indent(opml)
+    return ElementTree.tostring(opml, encoding="utf-8", xml_declaration=True) + b"\n"

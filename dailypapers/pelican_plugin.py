@@ -45,7 +45,10 @@ logger = logging.getLogger(__name__)
 DEFAULTS = {
     "INDEX_DAYS": 3,  # days shown on the home page
     "TAG_PAGE_SIZE": 50,
-    "FEED_MAX_ITEMS": 100,
+    "FEED_MAX_ITEMS": 100,  # entries of the main and the top feed
+    "FEED_TAG_MAX_ITEMS": 50,
+    "FEED_DAILY_DAYS": 30,  # entries (days) of the daily digest
+    "FEED_TOP_THRESHOLD": 20,  # upvotes a paper needs for the top feed
     "TAXONOMY_FILE": "tags.yaml",
     "FEED_SITEURL": "http://localhost:8000",  # feeds need absolute URLs; SITEURL wins when set
     "BUILD_PROCESSES": os.cpu_count() or 1,
@@ -219,27 +222,61 @@ class ArchiveGenerator(Generator):
                 yield self._page(page.save_as, "tag", parts, tag_page=page, related_tags=related)
         yield from self._feeds()
 
+    def feed_specs(self) -> list[tuple[feeds.FeedSpec, list[archive.PaperEntry]]]:
+        """Every Atom/RSS feed, with the papers it shows (they decide its key)."""
+        site, settings = self.archive, self.settings
+        name = settings.get("SITENAME", "")
+        site_url = self.site_url()
+        newest = sorted(site.papers, key=lambda p: (p.day, p.upvotes, p.slug), reverse=True)
+        limit = settings["FEED_MAX_ITEMS"]
+        top = [p for p in newest if p.upvotes >= settings["FEED_TOP_THRESHOLD"]][:limit]
+        days = site.days[::-1][: settings["FEED_DAILY_DAYS"]]
+        specs = [
+            (feeds.FeedSpec(name, f"The latest papers of {name}", "feeds/atom.xml", "feeds/rss.xml", "",
+                            [feeds.paper_item(p) for p in newest[:limit]]), newest[:limit]),
+            (feeds.FeedSpec(f"{name}: daily digest", "One entry a day: the day's papers, ranked by upvotes",
+                            "feeds/daily.atom.xml", "feeds/daily.rss.xml", "archives/",
+                            [feeds.day_item(d, site_url) for d in days]), [p for d in days for p in d.papers]),
+            (feeds.FeedSpec(f"{name}: top papers", f"Papers with {settings['FEED_TOP_THRESHOLD']} or more upvotes",
+                            "feeds/top.atom.xml", "feeds/top.rss.xml", "", [feeds.paper_item(p) for p in top]), top),
+        ]
+        for tag, papers in sorted(site.tags.items(), key=lambda item: item[0].slug):
+            latest = papers[: settings["FEED_TAG_MAX_ITEMS"]]
+            specs.append((
+                feeds.FeedSpec(f"{name}: {tag.name}", f"The latest papers tagged {tag.name}",
+                               f"feeds/tags/{tag.slug}.atom.xml", f"feeds/tags/{tag.slug}.rss.xml", tag.url,
+                               [feeds.paper_item(p) for p in latest]),
+                latest,
+            ))
+        return specs
+
     def _feeds(self):
-        site_name = self.settings.get("SITENAME", "")
-        latest = sorted(self.archive.papers, key=lambda p: (p.day, p.upvotes, p.slug), reverse=True)
-        spec = feeds.FeedSpec(
-            title=site_name,
-            subtitle=f"The latest papers of {site_name}",
-            atom_path="feeds/atom.xml",
-            rss_path="feeds/rss.xml",
-            page_url="",
-            papers=latest[: self.settings["FEED_MAX_ITEMS"]],
+        site_url = self.site_url()
+        specs = self.feed_specs()
+        for spec, papers in specs:
+            key = _digest(self.key, site_url, [(p.url, p.digest) for p in papers])
+            # Bind this spec's values now: the closures run later, possibly in a worker.
+            rendered: dict[str, bytes] = {}
+
+            def render_one(path: str, spec=spec, rendered=rendered) -> bytes:
+                if not rendered:  # one feedgen pass makes both formats
+                    rendered.update(feeds.render_xml(spec, site_url))
+                return rendered[path]
+
+            for path in (spec.atom_path, spec.rss_path):
+                yield OutputFile(path, key, lambda path=path, render_one=render_one: render_one(path))
+        main, main_papers = specs[0]
+        yield OutputFile(
+            "feeds/feed.json",
+            _digest(self.key, site_url, [(p.url, p.digest) for p in main_papers]),
+            lambda: feeds.render_json(main, site_url, "feeds/feed.json"),
         )
-        key = _digest(self.key, self.site_url(), [(p.url, p.digest) for p in spec.papers])
-        rendered: dict[str, bytes] = {}  # one feedgen pass makes both formats
-
-        def render_one(path: str) -> bytes:
-            if not rendered:
-                rendered.update(feeds.render(spec, self.site_url()))
-            return rendered[path]
-
-        for path in (spec.atom_path, spec.rss_path):
-            yield OutputFile(path, key, lambda path=path: render_one(path))
+        listing = [(spec.title, spec.atom_path) for spec, _ in specs]
+        opml_specs = [spec for spec, _ in specs]
+        name = self.settings.get("SITENAME", "")
+        yield OutputFile("feeds/feeds.opml", _digest(self.key, site_url, listing),
+                         lambda: feeds.render_opml(f"{name}: feeds", opml_specs, site_url))
+        yield self._page("feeds/index.html", "feeds", [listing], feed_specs=opml_specs)
 
     def generate_output(self, writer):
         global _pending, _output_root
