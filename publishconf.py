@@ -1,6 +1,7 @@
 """Settings for the published site: pelicanconf.py plus the public URL from the environment.
 
 SITEURL is the site's address, e.g. https://user.github.io/repo for a project site.
+CNAME (setting or environment) is a custom domain: written to output/CNAME only when set.
 """
 
 import os
@@ -14,3 +15,6 @@ if not SITEURL:
     raise SystemExit("publishconf.py: set SITEURL, e.g. SITEURL=https://user.github.io/repo make publish")
 FEED_SITEURL = SITEURL
 DELETE_OUTPUT_DIRECTORY = False
+
+CNAME = os.environ.get("CNAME", CNAME).strip()  # noqa: F405
+TEMPLATE_PAGES = {"extra/templates/CNAME": "CNAME"} if CNAME else {}
