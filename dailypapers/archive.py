@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import calendar
 from collections import Counter, defaultdict
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+
+from unidecode import unidecode
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,7 @@ class PaperEntry:
 
     meta: dict
     content: str  # the abstract as HTML
+    abstract: str  # the abstract as plain text
     source_path: str
     digest: str  # of the post file: a page showing this paper changes only when it changes
     tags: list[TagRef] = field(default_factory=list)
@@ -71,8 +75,41 @@ class PaperEntry:
         value = self.meta.get("arxiv_id")
         return str(value) if value else None
 
+    @property
+    def published(self) -> date | None:
+        value = self.meta.get("published")
+        return value if isinstance(value, date) else None
+
+    @property
+    def year(self) -> int:
+        return (self.published or self.day).year
+
     def get(self, key, default=None):
         return self.meta.get(key, default)
+
+    @property
+    def bibtex(self) -> str:
+        """A BibTeX entry: @misc with the arXiv eprint when known."""
+        first_author = self.authors[0].split()[-1] if self.authors else "anon"
+        first_word = next(iter(re.findall(r"[A-Za-z]{3,}", self.title)), "paper")
+        key = re.sub(r"[^a-z0-9]", "", unidecode(f"{first_author}{self.year}{first_word}").lower())
+        fields = [("title", "{" + _bibtex_text(self.title) + "}")]
+        if self.authors:
+            fields.append(("author", " and ".join(_bibtex_text(a) for a in self.authors)))
+        fields.append(("year", str(self.year)))
+        if self.arxiv_id:
+            fields += [
+                ("eprint", self.arxiv_id),
+                ("archivePrefix", "arXiv"),
+                ("url", f"https://arxiv.org/abs/{self.arxiv_id}"),
+            ]
+        body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+        return f"@misc{{{key},\n{body}\n}}"
+
+
+def _bibtex_text(text: str) -> str:
+    """Braces must balance in BibTeX: drop them all rather than emit a broken entry."""
+    return text.replace("{", "").replace("}", "")
 
 
 def rank_key(paper: PaperEntry):
@@ -90,6 +127,7 @@ class Period:
     previous: Period | None = None
     next: Period | None = None
     children: list[Period] = field(default_factory=list)  # a month's days, a year's months
+    parent: Period | None = None  # a day's month, a month's year
 
     @property
     def url(self) -> str:
@@ -158,7 +196,8 @@ class Archive:
         chunks = [oldest_first[i : i + page_size] for i in range(0, len(oldest_first), page_size)]
         count = len(chunks)
         pages = [TagPage(tag, newest_first[:page_size], None, count, len(newest_first))]
-        pages += [TagPage(tag, chunk[::-1], number, count, len(newest_first)) for number, chunk in enumerate(chunks, 1)]
+        if count > 1:  # a tag that fits on its front page needs no numbered pages
+            pages += [TagPage(tag, c[::-1], number, count, len(newest_first)) for number, c in enumerate(chunks, 1)]
         return pages
 
 
@@ -195,4 +234,5 @@ def _nest(parents: list[Period], children: list[Period]) -> None:
     by_start = {parent.start: parent for parent in parents}
     for child in children:
         start = child.start.replace(day=1) if child.kind == "day" else date(child.start.year, 1, 1)
-        by_start[start].children.append(child)
+        child.parent = by_start[start]
+        child.parent.children.append(child)

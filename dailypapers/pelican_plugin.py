@@ -27,10 +27,12 @@ from pelican.generators import Generator
 from pelican.log import console
 
 from . import archive, feeds
+from .mathml import math_markup, render_math_html
 from .model import slugify
-from .posts import TAGS_KEY, PostError
+from .posts import TAGS_KEY, PostError, unescape_markdown
 from .storage import (
     PostStore,
+    file_digest,
     load_pickle,
     read_post,
     remove_output,
@@ -56,7 +58,7 @@ DEFAULTS = {
 CACHE_FILE = "dailypapers-build.pickle"
 # Below this many pages to render, forking workers costs more than it saves.
 PARALLEL_MIN_PAGES = 400
-CODE_FILES = ("archive.py", "feeds.py", "pelican_plugin.py", "posts.py")
+CODE_FILES = ("archive.py", "feeds.py", "mathml.py", "pelican_plugin.py", "posts.py")
 
 
 def relative_root(save_as: str) -> str:
@@ -86,7 +88,7 @@ _markdown: Markdown | None = None
 
 
 def _read_posts(paths: list[Path]) -> list[tuple]:
-    """Parse post files: (path, stat key, digest, meta, html) or (path, error). Runs in workers."""
+    """Parse post files: (path, stat key, digest, meta, html, text) or (path, error). Runs in workers."""
     global _markdown
     if _markdown is None:
         _markdown = Markdown(extensions=[], output_format="html")
@@ -99,7 +101,8 @@ def _read_posts(paths: list[Path]) -> list[tuple]:
             parsed.append((path, str(error)))
             continue
         _markdown.reset()
-        parsed.append((path, key, digest, post.meta, _markdown.convert(post.body)))
+        html = render_math_html(_markdown.convert(post.body))
+        parsed.append((path, key, digest, post.meta, html, unescape_markdown(post.body)))
     return parsed
 
 
@@ -127,6 +130,7 @@ class ArchiveGenerator(Generator):
             self.settings.setdefault(key, value)
         self.cache_path = Path(self.settings.get("CACHE_PATH", "cache")) / CACHE_FILE
         self.taxonomy = self._load_taxonomy()
+        self.env.filters["math"] = math_markup
 
     def _load_taxonomy(self) -> Taxonomy | None:
         try:
@@ -167,6 +171,8 @@ class ArchiveGenerator(Generator):
             hit = cached.get(path)
             if hit and hit[0] == stat_key(path):
                 fresh[path] = hit
+            elif hit and hit[1] == file_digest(path):  # same bytes, new mtime (a fresh checkout)
+                fresh[path] = (stat_key(path), *hit[1:])
             else:
                 stale.append(path)
         for path, *rest in _in_workers(_read_posts, stale, self.settings["BUILD_PROCESSES"]):
@@ -179,11 +185,12 @@ class ArchiveGenerator(Generator):
             archive.PaperEntry(
                 meta=meta,
                 content=html,
+                abstract=text,
                 source_path=str(path),
                 digest=digest,
                 tags=[self._tag_ref(str(name)) for name in meta.get(TAGS_KEY) or []],
             )
-            for path, (_, digest, meta, html) in sorted(fresh.items())
+            for path, (_, digest, meta, html, text) in sorted(fresh.items())
         ]
 
     def site_url(self) -> str:
@@ -192,7 +199,8 @@ class ArchiveGenerator(Generator):
     def _page(self, save_as: str, template_name: str, key_parts, **variables) -> OutputFile:
         def render() -> bytes:
             template = self.get_template(template_name)
-            page_context = {**self.context, **variables, "root": relative_root(save_as)}
+            page_url = save_as.removesuffix("index.html")
+            page_context = {**self.context, **variables, "root": relative_root(save_as), "page_url": page_url}
             return template.render(page_context).encode("utf-8")
 
         return OutputFile(save_as, _digest(self.key, template_name, *key_parts), render)
@@ -208,8 +216,11 @@ class ArchiveGenerator(Generator):
         yield self._page("archives/index.html", "archives", [month_counts], years=site.years[::-1])
         for paper in site.papers:
             yield self._page(paper.save_as, "paper", [paper.digest], paper=paper)
-        for period in site.days + site.months:
-            yield self._page(period.save_as, period.kind, [digests(period.papers), neighbours(period)], period=period)
+        for day in site.days:
+            siblings = [d.url for d in day.parent.children]
+            yield self._page(day.save_as, "day", [digests(day.papers), neighbours(day), siblings], period=day)
+        for month in site.months:
+            yield self._page(month.save_as, "month", [digests(month.papers), neighbours(month)], period=month)
         for year in site.years:
             counts = [(m.url, len(m.papers)) for m in year.children]
             yield self._page(year.save_as, "year", [counts, neighbours(year)], period=year)

@@ -35,6 +35,8 @@ def write_atomic(path: Path, data: str | bytes, durable: bool = True) -> None:
     payload = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".tmp", dir=path.parent)
     try:
+        # mkstemp makes the file private; posts and pages are for everyone to read.
+        os.fchmod(fd, 0o644)
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             if durable:
@@ -71,11 +73,22 @@ def read_post(path: Path) -> tuple[posts.Post, str]:
     """A post and a digest of its file's bytes. Raises posts.PostError naming the file."""
     try:
         data = path.read_bytes()
-        return posts.parse(data.decode("utf-8")), hashlib.blake2b(data, digest_size=12).hexdigest()
+        return posts.parse(data.decode("utf-8")), _digest(data)
     except (OSError, UnicodeDecodeError) as error:
         raise posts.PostError(f"{path}: cannot read: {error}") from None
     except posts.PostError as error:
         raise posts.PostError(f"{path}: {error}") from None
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=12).hexdigest()
+
+
+def file_digest(path: Path) -> str | None:
+    try:
+        return _digest(path.read_bytes())
+    except OSError:
+        return None
 
 
 def stat_key(path: Path) -> tuple[int, int] | None:
