@@ -7,8 +7,8 @@ All URLs are relative to the site root and end in '/', so a sub-path works.
 from __future__ import annotations
 
 import calendar
-from collections import Counter, defaultdict
 import re
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -185,6 +185,11 @@ class Archive:
 
     def tag_counts(self) -> list[tuple[TagRef, int]]:
         return sorted(((t, len(ps)) for t, ps in self.tags.items()), key=lambda item: item[0].name.casefold())
+
+    def monthly_counts(self, tag: TagRef) -> list[tuple[date, int]]:
+        """Papers with this tag per month, for every month of the archive."""
+        counts = Counter(p.day.replace(day=1) for p in self.tags[tag])
+        return [(month.start, counts.get(month.start, 0)) for month in self.months]
 
     def related_tags(self, tag: TagRef, limit: int = 8) -> list[TagRef]:
         counts = Counter(t for p in self.tags[tag] for t in p.tags if t != tag)

@@ -26,7 +26,7 @@ from pelican import signals
 from pelican.generators import Generator
 from pelican.log import console
 
-from . import archive, feeds
+from . import archive, charts, feeds
 from .mathml import math_markup, render_math_html
 from .model import slugify
 from .posts import TAGS_KEY, PostError, unescape_markdown
@@ -58,7 +58,7 @@ DEFAULTS = {
 CACHE_FILE = "dailypapers-build.pickle"
 # Below this many pages to render, forking workers costs more than it saves.
 PARALLEL_MIN_PAGES = 400
-CODE_FILES = ("archive.py", "feeds.py", "mathml.py", "pelican_plugin.py", "posts.py")
+CODE_FILES = ("archive.py", "charts.py", "feeds.py", "mathml.py", "pelican_plugin.py", "posts.py")
 
 
 def relative_root(save_as: str) -> str:
@@ -131,6 +131,7 @@ class ArchiveGenerator(Generator):
         self.cache_path = Path(self.settings.get("CACHE_PATH", "cache")) / CACHE_FILE
         self.taxonomy = self._load_taxonomy()
         self.env.filters["math"] = math_markup
+        self.env.globals.update(calendar_heatmap=charts.calendar_heatmap, monthly_bars=charts.monthly_bars)
 
     def _load_taxonomy(self) -> Taxonomy | None:
         try:
@@ -212,8 +213,8 @@ class ArchiveGenerator(Generator):
         neighbours = lambda period: (period.previous and period.previous.url, period.next and period.next.url)  # noqa: E731
         latest = site.days[::-1][: self.settings["INDEX_DAYS"]]
         yield self._page("index.html", "index", [digests(p for d in latest for p in d.papers)], days=latest)
-        month_counts = [(m.url, len(m.papers)) for m in site.months]
-        yield self._page("archives/index.html", "archives", [month_counts], years=site.years[::-1])
+        day_counts = [(d.url, len(d.papers)) for d in site.days]
+        yield self._page("archives/index.html", "archives", [day_counts], years=site.years[::-1])
         for paper in site.papers:
             yield self._page(paper.save_as, "paper", [paper.digest], paper=paper)
         for day in site.days:
@@ -224,8 +225,8 @@ class ArchiveGenerator(Generator):
         for year in site.years:
             counts = [(m.url, len(m.papers)) for m in year.children]
             yield self._page(year.save_as, "year", [counts, neighbours(year)], period=year)
-        tag_counts = site.tag_counts()
-        yield self._page("tags/index.html", "tags", [[(t.url, t.name, n) for t, n in tag_counts]], tag_counts=tag_counts)
+        tag_rows = [(tag, count, site.monthly_counts(tag)) for tag, count in site.tag_counts()]
+        yield self._page("tags/index.html", "tags", [[(t.url, t.name, m) for t, _, m in tag_rows]], tag_rows=tag_rows)
         for tag in site.tags:
             related = site.related_tags(tag)
             for page in site.tag_pages(tag, self.settings["TAG_PAGE_SIZE"]):

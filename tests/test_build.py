@@ -168,3 +168,23 @@ def test_publish_build_under_a_sub_path(tmp_path):
     assert self_links == ["https://user.github.io/repo/feeds/atom.xml"]
     css = page(site, "2026/03/03").find("link", rel="stylesheet")["href"]
     assert css == "../../../theme/css/style.css"
+
+
+def test_archive_heat_map_links_every_day_with_papers(built):
+    soup = page(built, "archives")
+    heatmap = soup.select_one("svg.heatmap")
+    links = {a["href"]: a["aria-label"] for a in heatmap.find_all("a")}
+    assert links == {
+        "../2026/01/07/": "January 7, 2026: 46 papers",
+        "../2026/03/03/": "March 3, 2026: 5 papers",
+    }
+    assert len(heatmap.find_all("rect")) == 365
+
+
+def test_tag_index_charts_papers_per_month(built):
+    items = page(built, "tags").select(".tag-index li")
+    pretraining = next(li for li in items if li.a.get_text() == "Pretraining")
+    bars = pretraining.select("svg.bars rect")
+    assert [b.title.get_text().split(": ")[0] for b in bars] == ["Jan 2026", "Mar 2026"]
+    count = int(pretraining.small.get_text())
+    assert sum(int(b.title.get_text().split(": ")[1]) for b in bars) == count
