@@ -82,6 +82,12 @@ class PostIndex:
         return slug
 
 
+def _tags(taxonomy: Taxonomy, paper: Paper, existing: posts.Post | None) -> list[str]:
+    """The paper's computed tags, around those a person set in the post."""
+    meta = existing.meta if existing else {}
+    return taxonomy.tags_for(paper, meta.get(posts.EXTRA_TAGS_KEY) or [], meta.get(posts.REMOVED_TAGS_KEY) or [])
+
+
 def import_results(
     results: list[ParseResult],
     store: PostStore,
@@ -100,7 +106,7 @@ def _import_paper(paper, index, store, taxonomy, summary, dry_run) -> None:
     if found:
         path, existing = found
         merged = merge(posts.paper_from_post(existing), paper)
-        post = posts.post_from_paper(merged, existing.slug, taxonomy.tags_for(merged), existing)
+        post = posts.post_from_paper(merged, existing.slug, _tags(taxonomy, merged, existing), existing)
     else:
         existing = None
         merged = paper
@@ -160,7 +166,7 @@ def retag_all(content_dir: Path, taxonomy: Taxonomy, dry_run: bool = False) -> I
             if posts.TAGS_KEY in existing.manual:
                 summary.unchanged += 1
                 continue
-            tags = taxonomy.tags_for(posts.paper_from_post(existing))
+            tags = _tags(taxonomy, posts.paper_from_post(existing), existing)
             if tags == existing.meta.get(posts.TAGS_KEY):
                 summary.unchanged += 1
                 continue

@@ -45,6 +45,8 @@ IMPORTED_FIELDS = {
 # Written by the importer once, then never changed by it.
 SLUG_KEY = "slug"
 TAGS_KEY = "tags"
+EXTRA_TAGS_KEY = "extra_tags"  # tags a person adds in front of the computed ones
+REMOVED_TAGS_KEY = "removed_tags"  # computed tags a person strikes
 # A list of front matter keys a person edited: re-imports and retagging leave them alone.
 MANUAL_KEY = "manual"
 ABSTRACT_KEY = "abstract"  # only ever appears in MANUAL_KEY, meaning the body

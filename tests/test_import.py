@@ -101,3 +101,33 @@ def test_a_corrupt_existing_post_is_reported_and_never_overwritten(site):
     assert victim.read_text(encoding="utf-8") == "not a post\n"
     # Its paper could not be matched, so it went to a new post beside the broken file.
     assert len(site.post_files()) == 47
+
+
+def test_retag_changes_only_tags_keeps_hand_set_ones_and_is_idempotent(site):
+    site.papers("import", "--scraped-on", "2026-01-08", str(SAMPLE))
+    files = site.post_files()
+    manual, extra, plain = files[0], files[1], files[2]
+    for path, edit in [
+        (manual, lambda m: m.update(tags=["My Own Tag"], manual=["tags"])),
+        (extra, lambda m: m.update(extra_tags=["Hand Picked"])),
+        (plain, lambda m: m.update(tags=["Stale Tag"])),
+    ]:
+        post = posts.parse(path.read_text(encoding="utf-8"))
+        edit(post.meta)
+        path.write_text(posts.render(post), encoding="utf-8")
+    before = site.snapshot()
+    result = site.papers("retag")
+    assert "0 new, 2 updated, 44 unchanged" in result.stdout
+    after = site.snapshot()
+    changed = {name for name in after if after[name] != before[name]}
+    assert changed == {str(p.relative_to(site.content)) for p in (extra, plain)}
+    assert posts.parse(manual.read_text(encoding="utf-8")).meta["tags"] == ["My Own Tag"]
+    extra_post = posts.parse(extra.read_text(encoding="utf-8"))
+    assert extra_post.meta["tags"][0] == "Hand Picked"
+    plain_post = posts.parse(plain.read_text(encoding="utf-8"))
+    assert "Stale Tag" not in plain_post.meta["tags"]
+    for name in changed:  # nothing but the tags moved
+        old, new = posts.parse(before[name].decode()), posts.parse(after[name].decode())
+        old.meta.pop("tags"), new.meta.pop("tags")
+        assert (old.meta, old.body) == (new.meta, new.body)
+    assert "0 updated" in site.papers("retag").stdout
