@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from typing import Callable
 
 from unidecode import unidecode
 
@@ -31,11 +32,26 @@ class PaperEntry:
     """A paper as the site shows it."""
 
     meta: dict
-    content: str  # the abstract as HTML
-    abstract: str  # the abstract as plain text
     source_path: str
     digest: str  # of the post file: a page showing this paper changes only when it changes
+    # (HTML, plain text) of the abstract, fetched only when a page or feed shows it: a
+    # rebuild that renders little never loads tens of thousands of abstracts.
+    load_bodies: Callable[[], tuple[str, str]]
     tags: list[TagRef] = field(default_factory=list)
+
+    @cached_property
+    def _bodies(self) -> tuple[str, str]:
+        return self.load_bodies()
+
+    @property
+    def content(self) -> str:
+        """The abstract as HTML."""
+        return self._bodies[0]
+
+    @property
+    def abstract(self) -> str:
+        """The abstract as plain text."""
+        return self._bodies[1]
 
     @cached_property
     def day(self) -> date:
@@ -175,7 +191,7 @@ class TagPage:
         return f"{self.tag.url}page/{number}/"
 
 
-@dataclass
+@dataclass(eq=False)
 class Archive:
     papers: list[PaperEntry]
     days: list[Period]  # oldest first
@@ -191,9 +207,22 @@ class Archive:
         counts = Counter(p.day.replace(day=1) for p in self.tags[tag])
         return [(month.start, counts.get(month.start, 0)) for month in self.months]
 
+    @cached_property
+    def _co_occurrence(self) -> dict[str, Counter]:
+        """For each tag slug, how often each other tag slug appears on the same paper
+        (one pass over all papers; counted on strings, which hash fast)."""
+        counts: dict[str, Counter] = defaultdict(Counter)
+        for paper in self.papers:
+            slugs = [t.slug for t in paper.tags]
+            for slug in slugs:
+                counts[slug].update(slugs)
+        return counts
+
     def related_tags(self, tag: TagRef, limit: int = 8) -> list[TagRef]:
-        counts = Counter(t for p in self.tags[tag] for t in p.tags if t != tag)
-        return [t for t, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0].name))[:limit]]
+        by_slug = {t.slug: t for t in self.tags}
+        counts = self._co_occurrence.get(tag.slug, Counter())
+        ranked = sorted((-n, by_slug[slug].name, slug) for slug, n in counts.items() if slug != tag.slug)
+        return [by_slug[slug] for _, _, slug in ranked[:limit]]
 
     def tag_pages(self, tag: TagRef, page_size: int) -> list[TagPage]:
         newest_first = self.tags[tag]

@@ -12,6 +12,8 @@ import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
+from functools import cached_property
+from typing import Callable
 from xml.etree import ElementTree
 
 from feedgen.feed import FeedGenerator
@@ -55,7 +57,11 @@ class FeedSpec:
     atom_path: str  # relative to the site root
     rss_path: str
     page_url: str  # the HTML page the feed mirrors, relative to the site root
-    items: list[FeedItem] = field(default_factory=list)  # newest first
+    make_items: Callable[[], list[FeedItem]] = list  # newest first; made only when rendered
+
+    @cached_property
+    def items(self) -> list[FeedItem]:
+        return self.make_items()
 
     @property
     def updated(self) -> datetime:
@@ -121,8 +127,9 @@ def render_xml(spec: FeedSpec, site_url: str) -> dict[str, bytes]:
         entry.link(href=base + item.url, rel="alternate")
         entry.published(item.published)
         entry.updated(item.published)
+        # Content only: Atom carries it as <content>, RSS as <description>. Setting a
+        # description too would put the abstract in every entry twice.
         entry.content(xml_text(item.content_html), type="html")
-        entry.description(xml_text(item.content_html))
         for name in item.authors:
             entry.author(name=xml_text(name))
         for name in item.categories:

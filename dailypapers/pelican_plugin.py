@@ -29,15 +29,13 @@ from pelican.log import console
 from . import archive, charts, feeds
 from .mathml import math_markup, render_math_html
 from .model import slugify
-from .posts import TAGS_KEY, PostError, unescape_markdown
+from .posts import TAGS_KEY, PostError, body_html, unescape_markdown
 from .storage import (
+    BuildCache,
     PostStore,
     file_digest,
-    load_pickle,
     read_post,
     remove_output,
-    save_pickle,
-    stat_key,
     write_if_changed,
 )
 from .tagging import Taxonomy, TaxonomyError
@@ -46,6 +44,7 @@ logger = logging.getLogger(__name__)
 
 DEFAULTS = {
     "INDEX_DAYS": 3,  # days shown on the home page
+    "SUMMARY_LENGTH": 280,  # characters of the abstract shown in day lists
     "TAG_PAGE_SIZE": 50,
     "FEED_MAX_ITEMS": 100,  # entries of the main and the top feed
     "FEED_TAG_MAX_ITEMS": 50,
@@ -55,7 +54,7 @@ DEFAULTS = {
     "FEED_SITEURL": "http://localhost:8000",  # feeds need absolute URLs; SITEURL wins when set
     "BUILD_PROCESSES": os.cpu_count() or 1,
 }
-CACHE_FILE = "dailypapers-build.pickle"
+CACHE_FILE = "dailypapers-build.sqlite"
 # Below this many pages to render, forking workers costs more than it saves.
 PARALLEL_MIN_PAGES = 400
 CODE_FILES = ("archive.py", "charts.py", "feeds.py", "mathml.py", "pelican_plugin.py", "posts.py")
@@ -87,22 +86,21 @@ class OutputFile:
 _markdown: Markdown | None = None
 
 
-def _read_posts(paths: list[Path]) -> list[tuple]:
-    """Parse post files: (path, stat key, digest, meta, html, text) or (path, error). Runs in workers."""
+def _read_posts(files: list[tuple[str, int, int]]) -> list[tuple]:
+    """Parse post files: (path, mtime_ns, size, digest, meta, html, text), or (path, error).
+    Runs in worker processes."""
     global _markdown
     if _markdown is None:
         _markdown = Markdown(extensions=[], output_format="html")
     parsed = []
-    for path in paths:
-        key = stat_key(path)
+    for path, mtime, size in files:
         try:
-            post, digest = read_post(path)
+            post, digest = read_post(Path(path))
         except PostError as error:
             parsed.append((path, str(error)))
             continue
-        _markdown.reset()
-        html = render_math_html(_markdown.convert(post.body))
-        parsed.append((path, key, digest, post.meta, html, unescape_markdown(post.body)))
+        html = render_math_html(body_html(post.body, _markdown))
+        parsed.append((path, mtime, size, digest, post.meta, html, unescape_markdown(post.body)))
     return parsed
 
 
@@ -128,8 +126,10 @@ class ArchiveGenerator(Generator):
         super().__init__(*args, **kwargs)
         for key, value in DEFAULTS.items():
             self.settings.setdefault(key, value)
+            self.context.setdefault(key, self.settings[key])  # templates read settings from the context
         self.cache_path = Path(self.settings.get("CACHE_PATH", "cache")) / CACHE_FILE
         self.taxonomy = self._load_taxonomy()
+        self._tag_refs: dict[str, archive.TagRef] = {}
         self.env.filters["math"] = math_markup
         self.env.globals.update(calendar_heatmap=charts.calendar_heatmap, monthly_bars=charts.monthly_bars)
 
@@ -141,7 +141,11 @@ class ArchiveGenerator(Generator):
             return None
 
     def _tag_ref(self, name: str) -> archive.TagRef:
-        return archive.TagRef(name, self.taxonomy.slug_for(name) if self.taxonomy else slugify(name))
+        ref = self._tag_refs.get(name)
+        if ref is None:  # one TagRef per name: tens of thousands of papers share a few hundred
+            ref = archive.TagRef(name, self.taxonomy.slug_for(name) if self.taxonomy else slugify(name))
+            self._tag_refs[name] = ref
+        return ref
 
     def build_key(self) -> str:
         """Everything every page depends on: theme, settings, taxonomy, this code."""
@@ -157,41 +161,50 @@ class ArchiveGenerator(Generator):
         return _digest(*files, settings)
 
     def generate_context(self):
-        self.cache = load_pickle(self.cache_path, {})
         self.key = self.build_key()
-        if self.cache.get("code") != _digest(*(Path(__file__).with_name(n).read_bytes() for n in CODE_FILES)):
-            self.cache = {}
+        code = _digest(*(Path(__file__).with_name(n).read_bytes() for n in CODE_FILES))
+        self.cache = BuildCache(self.cache_path, version=code)
         self.archive = archive.build(self._read_entries())
         self.context["archive"] = self.archive
 
     def _read_entries(self) -> list[archive.PaperEntry]:
-        cached = self.cache.get("posts", {})
-        paths = list(PostStore(Path(self.path)).iter_paths())
-        fresh, stale = {}, []
-        for path in paths:
+        cached = self.cache.post_index()
+        files = PostStore(Path(self.path)).scan()
+        current, stale, touched = {}, [], []
+        for path, mtime, size in files:
             hit = cached.get(path)
-            if hit and hit[0] == stat_key(path):
-                fresh[path] = hit
-            elif hit and hit[1] == file_digest(path):  # same bytes, new mtime (a fresh checkout)
-                fresh[path] = (stat_key(path), *hit[1:])
+            if hit and hit[:2] == (mtime, size):
+                current[path] = hit[2:]
+            elif hit and hit[2] == file_digest(Path(path)):  # same bytes, new mtime (a fresh checkout)
+                current[path] = hit[2:]
+                touched.append((mtime, size, path))
             else:
-                stale.append(path)
-        for path, *rest in _in_workers(_read_posts, stale, self.settings["BUILD_PROCESSES"]):
+                stale.append((path, mtime, size))
+        parsed = _in_workers(_read_posts, stale, self.settings["BUILD_PROCESSES"])
+        fresh_bodies = {}
+        for path, *rest in parsed:
             if len(rest) == 1:
                 logger.error("skipped post: %s", rest[0])
-            else:
-                fresh[path] = tuple(rest)
-        self.cache["posts"] = fresh
+                continue
+            _, _, digest, meta, html, text = rest
+            current[path] = (digest, meta)
+            fresh_bodies[path] = (html, text)
+        self.cache.put_posts([row for row in parsed if len(row) > 2])
+        self.cache.touch_posts(touched)
+        self.cache.forget_posts(set(cached) - set(current))
         return [
             archive.PaperEntry(
                 meta=meta,
-                content=html,
-                abstract=text,
-                source_path=str(path),
+                source_path=path,
                 digest=digest,
+                load_bodies=(
+                    (lambda bodies=fresh_bodies[path]: bodies)
+                    if path in fresh_bodies
+                    else (lambda path=path: self.cache.bodies(path))
+                ),
                 tags=[self._tag_ref(str(name)) for name in meta.get(TAGS_KEY) or []],
             )
-            for path, (_, digest, meta, html, text) in sorted(fresh.items())
+            for path, (digest, meta) in sorted(current.items())
         ]
 
     def site_url(self) -> str:
@@ -243,21 +256,26 @@ class ArchiveGenerator(Generator):
         limit = settings["FEED_MAX_ITEMS"]
         top = [p for p in newest if p.upvotes >= settings["FEED_TOP_THRESHOLD"]][:limit]
         days = site.days[::-1][: settings["FEED_DAILY_DAYS"]]
+        def papers_feed(title, subtitle, atom, rss, page, papers):
+            return feeds.FeedSpec(title, subtitle, atom, rss, page, lambda: [feeds.paper_item(p) for p in papers])
+
+        daily = feeds.FeedSpec(
+            f"{name}: daily digest", "One entry a day: the day's papers, ranked by upvotes",
+            "feeds/daily.atom.xml", "feeds/daily.rss.xml", "archives/",
+            lambda: [feeds.day_item(d, site_url) for d in days],
+        )
         specs = [
-            (feeds.FeedSpec(name, f"The latest papers of {name}", "feeds/atom.xml", "feeds/rss.xml", "",
-                            [feeds.paper_item(p) for p in newest[:limit]]), newest[:limit]),
-            (feeds.FeedSpec(f"{name}: daily digest", "One entry a day: the day's papers, ranked by upvotes",
-                            "feeds/daily.atom.xml", "feeds/daily.rss.xml", "archives/",
-                            [feeds.day_item(d, site_url) for d in days]), [p for d in days for p in d.papers]),
-            (feeds.FeedSpec(f"{name}: top papers", f"Papers with {settings['FEED_TOP_THRESHOLD']} or more upvotes",
-                            "feeds/top.atom.xml", "feeds/top.rss.xml", "", [feeds.paper_item(p) for p in top]), top),
+            (papers_feed(name, f"The latest papers of {name}", "feeds/atom.xml", "feeds/rss.xml", "",
+                         newest[:limit]), newest[:limit]),
+            (daily, [p for d in days for p in d.papers]),
+            (papers_feed(f"{name}: top papers", f"Papers with {settings['FEED_TOP_THRESHOLD']} or more upvotes",
+                         "feeds/top.atom.xml", "feeds/top.rss.xml", "", top), top),
         ]
         for tag, papers in sorted(site.tags.items(), key=lambda item: item[0].slug):
             latest = papers[: settings["FEED_TAG_MAX_ITEMS"]]
             specs.append((
-                feeds.FeedSpec(f"{name}: {tag.name}", f"The latest papers tagged {tag.name}",
-                               f"feeds/tags/{tag.slug}.atom.xml", f"feeds/tags/{tag.slug}.rss.xml", tag.url,
-                               [feeds.paper_item(p) for p in latest]),
+                papers_feed(f"{name}: {tag.name}", f"The latest papers tagged {tag.name}",
+                            f"feeds/tags/{tag.slug}.atom.xml", f"feeds/tags/{tag.slug}.rss.xml", tag.url, latest),
                 latest,
             ))
         return specs
@@ -293,25 +311,24 @@ class ArchiveGenerator(Generator):
     def generate_output(self, writer):
         global _pending, _output_root
         output = Path(self.output_path)
-        previous = self.cache.get("manifest", {})
-        manifest, pending = {}, []
+        previous = self.cache.output_keys()
+        current, pending = {}, []
         for item in self.outputs():
-            manifest[item.save_as] = item.key
-            if previous.get(item.save_as) != item.key or not (output / item.save_as).is_file():
+            current[item.save_as] = item.key
+            if previous.get(item.save_as) != item.key or not os.path.isfile(output / item.save_as):
                 pending.append(item)
         _pending, _output_root = pending, output
         written = sum(_in_workers(_write_outputs, list(range(len(pending))), self.settings["BUILD_PROCESSES"]))
-        removed = [save_as for save_as in previous if save_as not in manifest]
+        removed = [save_as for save_as in previous if save_as not in current]
         for save_as in removed:
             remove_output(output / save_as)
-        self.cache["manifest"] = manifest
-        self.cache["code"] = _digest(*(Path(__file__).with_name(n).read_bytes() for n in CODE_FILES))
-        save_pickle(self.cache_path, self.cache)
+        self.cache.update_output_keys({item.save_as: item.key for item in pending}, removed)
+        self.cache.close()
         # Pelican's own summary counts its articles, which are none here: say what was built.
         console.print(
             f"Archive: {len(self.archive.papers)} papers, {len(self.archive.days)} days; "
             f"{len(pending)} files rendered, {written} written, {len(removed)} removed, "
-            f"{len(manifest) - len(pending)} unchanged."
+            f"{len(current) - len(pending)} unchanged."
         )
 
 

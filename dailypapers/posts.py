@@ -6,6 +6,7 @@ Python-Markdown would read as syntax is escaped, `<` and `&` become entities.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -94,6 +95,17 @@ def escape_markdown(text: str) -> str:
 
 def unescape_markdown(source: str) -> str:
     return _UNESCAPE_RE.sub(lambda m: m.group(1) or _UNENTITIES[m.group(2)], source)
+
+
+def body_html(body: str, markdown) -> str:
+    """The body as HTML. A body in the form escape_markdown writes (every imported
+    abstract) is converted directly, which gives Markdown's output some ten times faster;
+    anything else (a body a person edited) goes through `markdown`."""
+    text = unescape_markdown(body.strip())
+    if escape_markdown(text) != body.strip() or not text:
+        markdown.reset()
+        return markdown.convert(body)
+    return "\n".join(f"<p>{html.escape(p, quote=False)}</p>" for p in text.split("\n\n"))
 
 
 def render(post: Post) -> str:

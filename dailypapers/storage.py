@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import pickle
+import sqlite3
 import tempfile
 from dataclasses import dataclass
 from datetime import date
@@ -116,8 +117,27 @@ class PostStore:
         return self.root / f"{day:%Y}" / f"{day:%m}" / f"{day:%d}" / f"{slug}.md"
 
     def iter_paths(self):
-        if self.root.is_dir():
-            yield from sorted(self.root.glob("*/*/*/*.md"))
+        yield from (Path(path) for path, _, _ in self.scan())
+
+    def scan(self) -> list[tuple[str, int, int]]:
+        """(path, mtime_ns, size) of every post file, sorted; os.scandir, since pathlib's
+        glob costs seconds at tens of thousands of files."""
+        found = []
+
+        def walk(folder: str, depth: int) -> None:
+            try:
+                entries = list(os.scandir(folder))
+            except OSError:
+                return
+            for entry in entries:
+                if depth < 3 and entry.is_dir():
+                    walk(entry.path, depth + 1)
+                elif depth == 3 and entry.name.endswith(".md") and not entry.name.startswith("."):
+                    info = entry.stat()
+                    found.append((entry.path, info.st_mtime_ns, info.st_size))
+
+        walk(str(self.root), 0)
+        return sorted(found)
 
     def load(self, path: Path) -> posts.Post:
         """Raises posts.PostError with the file name in the message."""
@@ -210,13 +230,23 @@ class RawStore:
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:
-    """Write built output only when its bytes differ, so unchanged pages keep their mtime."""
+    """Write built output only when its bytes differ, so unchanged pages keep their mtime.
+
+    Atomic through a fixed temp name beside the file (one build writes each file from one
+    process), which is much cheaper than mkstemp's random names for tens of thousands of
+    pages; no fsync, since a build can be run again."""
     try:
         if path.stat().st_size == len(data) and path.read_bytes() == data:
             return False
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
     except OSError:
         pass
-    write_atomic(path, data, durable=False)
+    temporary = path.with_name("." + path.name + ".tmp")
+    with open(temporary, "wb") as handle:
+        handle.write(data)
+    os.chmod(temporary, 0o644)
+    os.replace(temporary, path)
     return True
 
 
@@ -228,15 +258,92 @@ def remove_output(path: Path) -> None:
         path.parent.rmdir()
 
 
-def load_pickle(path: Path, default):
-    """A cache file's content, or `default` when it is missing or unreadable (a cache is
-    only ever a shortcut)."""
-    try:
-        with open(path, "rb") as handle:
-            return pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
-        return default
+class BuildCache:
+    """The build's memory between runs, in one SQLite file: each post file's parsed form
+    (keyed by path, valid while its mtime and size, or failing those its digest, match)
+    and the key each output file was last built from.
 
+    Metadata is read for all posts at once; the abstracts' HTML and text only on demand.
+    A cache is only ever a shortcut: a missing or damaged file means a full build.
+    """
 
-def save_pickle(path: Path, value) -> None:
-    write_atomic(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), durable=False)
+    SCHEMA = (
+        "CREATE TABLE IF NOT EXISTS info (name TEXT PRIMARY KEY, value TEXT)",
+        "CREATE TABLE IF NOT EXISTS posts (path TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER,"
+        " digest TEXT, meta BLOB, html TEXT, text TEXT)",
+        "CREATE TABLE IF NOT EXISTS outputs (save_as TEXT PRIMARY KEY, key TEXT)",
+    )
+
+    def __init__(self, path: Path, version: str):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._connection = None
+        self._pid = None
+        try:
+            if self._info("version") != version:
+                self._reset(version)
+        except sqlite3.DatabaseError:
+            self.path.unlink(missing_ok=True)
+            self._connection = None
+            self._reset(version)
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        # A forked worker must not use its parent's connection: each process opens its own.
+        if self._connection is None or self._pid != os.getpid():
+            self._connection = sqlite3.connect(self.path)
+            self._connection.execute("PRAGMA journal_mode=WAL")
+            self._connection.execute("PRAGMA synchronous=OFF")
+            self._pid = os.getpid()
+            for statement in self.SCHEMA:
+                self._connection.execute(statement)
+        return self._connection
+
+    def _info(self, name: str) -> str | None:
+        row = self.db.execute("SELECT value FROM info WHERE name = ?", (name,)).fetchone()
+        return row[0] if row else None
+
+    def _reset(self, version: str) -> None:
+        with self.db:
+            for table in ("info", "posts", "outputs"):
+                self.db.execute(f"DELETE FROM {table}")
+            self.db.execute("INSERT INTO info VALUES ('version', ?)", (version,))
+
+    def post_index(self) -> dict[str, tuple]:
+        """path -> (mtime_ns, size, digest, meta) for every cached post."""
+        rows = self.db.execute("SELECT path, mtime_ns, size, digest, meta FROM posts")
+        return {path: (mtime, size, digest, pickle.loads(meta)) for path, mtime, size, digest, meta in rows}
+
+    def put_posts(self, rows: list[tuple]) -> None:
+        """rows of (path, mtime_ns, size, digest, meta, html, text)."""
+        with self.db:
+            self.db.executemany(
+                "INSERT OR REPLACE INTO posts VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(p, m, s, d, pickle.dumps(meta, protocol=pickle.HIGHEST_PROTOCOL), h, t) for p, m, s, d, meta, h, t in rows],
+            )
+
+    def touch_posts(self, rows: list[tuple]) -> None:
+        """rows of (mtime_ns, size, path): same content, new file times."""
+        with self.db:
+            self.db.executemany("UPDATE posts SET mtime_ns = ?, size = ? WHERE path = ?", rows)
+
+    def forget_posts(self, paths) -> None:
+        with self.db:
+            self.db.executemany("DELETE FROM posts WHERE path = ?", [(p,) for p in paths])
+
+    def bodies(self, path: str) -> tuple[str, str]:
+        row = self.db.execute("SELECT html, text FROM posts WHERE path = ?", (path,)).fetchone()
+        return (row[0], row[1]) if row else ("", "")
+
+    def output_keys(self) -> dict[str, str]:
+        return dict(self.db.execute("SELECT save_as, key FROM outputs"))
+
+    def update_output_keys(self, changed: dict[str, str], removed) -> None:
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?)", list(changed.items()))
+            self.db.executemany("DELETE FROM outputs WHERE save_as = ?", [(s,) for s in removed])
+
+    def close(self) -> None:
+        if self._connection is not None and self._pid == os.getpid():
+            self._connection.close()
+        self._connection = None

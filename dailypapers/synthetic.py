@@ -7,10 +7,10 @@ run, so timings of two runs (or two versions of the build) compare the same cont
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from . import posts
 from .model import Paper, slugify

@@ -59,7 +59,7 @@ def test_no_markup_from_the_data_reaches_a_page(built):
         for script in soup.find_all("script"):
             assert script.get("type") == "application/ld+json", path
             data = json.loads(script.string)
-            assert data["name"] == soup.h1.get_text(), path
+            assert data["headline"] == soup.h1.get_text(), path
         assert soup.find("b") is None, path
         for link in soup.find_all("a"):
             assert "evil.example" not in link.get("href", ""), path
@@ -99,7 +99,7 @@ def test_tag_pages_and_tag_index(built):
     assert counts == tagged
     pretraining = page(built, "tags/pretraining")
     assert pretraining.h1.get_text() == "Pretraining"
-    assert len(pretraining.select("ol.papers > li")) == tagged["Pretraining"]
+    assert len(pretraining.select("ol.compact > li")) == tagged["Pretraining"]
 
 
 def test_every_internal_link_resolves_to_a_built_file(built):

@@ -86,3 +86,14 @@ def test_parse_rejects_files_that_are_not_posts():
             assert message in str(error)
         else:
             raise AssertionError(f"accepted {text!r}")
+
+
+def test_fast_body_html_equals_markdown_for_escaped_and_hand_written_bodies():
+    markdown = Markdown()
+    for text in HOSTILE + ["plain words", "a & b < c > d \"quoted\" 'single'"]:
+        text = "\n\n".join(" ".join(p.split()) for p in text.split("\n\n"))
+        body = posts.escape_markdown(text)
+        markdown.reset()
+        assert posts.body_html(body, Markdown()) == markdown.convert(body)
+    hand_written = "Some *emphasis* and a [link](https://example.org).\n\n- a list"
+    assert posts.body_html(hand_written, Markdown()) == Markdown().convert(hand_written)
