@@ -92,7 +92,7 @@ refresh: install
 retag: install
 	$(PAPERS) retag
 
-test: install
+test: install browser
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
 
 # Build benchmark on synthetic papers (not part of `make test`): see scripts/bench.py.
@@ -102,3 +102,12 @@ STOCK?=
 .PHONY: bench
 bench: install
 	$(PYTHON) scripts/bench.py --n $(N) $(if $(REAL),--real $(REAL)) $(if $(STOCK),--stock)
+
+# tests/test_browser.py drives Debian's Chromium at /usr/bin/chromium (Playwright never downloads
+# a browser). Installed here when missing and running as root; otherwise says what to install.
+.PHONY: browser
+browser:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	else echo "warning: /usr/bin/chromium not found: run 'sudo apt-get install chromium' (tests/test_browser.py needs it)"; fi
