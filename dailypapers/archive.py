@@ -7,6 +7,7 @@ All URLs are relative to the site root and end in '/', so a sub-path works.
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -15,6 +16,16 @@ from functools import cached_property
 from typing import Callable
 
 from unidecode import unidecode
+
+
+@functools.lru_cache(maxsize=None)
+def _month_of(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _date_path(day: date) -> str:
+    """2026-01-07 -> '2026/01/07' (isoformat is much faster than strftime)."""
+    return day.isoformat().replace("-", "/")
 
 
 @dataclass(frozen=True)
@@ -31,47 +42,43 @@ class TagRef:
 class PaperEntry:
     """A paper as the site shows it."""
 
-    meta: dict
     source_path: str
     digest: str  # of the post file: a page showing this paper changes only when it changes
-    # (HTML, plain text) of the abstract, fetched only when a page or feed shows it: a
-    # rebuild that renders little never loads tens of thousands of abstracts.
-    load_bodies: Callable[[], tuple[str, str]]
+    # What lists and keys need is kept at hand; the rest (all front matter, the abstract)
+    # comes from load_details(source_path) -> (meta, HTML, text) when a page shows it, so
+    # a rebuild that renders little never loads tens of thousands of posts.
+    day: date
+    slug: str
+    title: str
+    upvotes: int
+    load_details: Callable[[str], tuple[dict, str, str]]
     tags: list[TagRef] = field(default_factory=list)
 
     @cached_property
-    def _bodies(self) -> tuple[str, str]:
-        return self.load_bodies()
+    def _details(self) -> tuple[dict, str, str]:
+        return self.load_details(self.source_path)
+
+    @property
+    def meta(self) -> dict:
+        return self._details[0]
 
     @property
     def content(self) -> str:
         """The abstract as HTML."""
-        return self._bodies[0]
+        return self._details[1]
 
     @property
     def abstract(self) -> str:
         """The abstract as plain text."""
-        return self._bodies[1]
+        return self._details[2]
 
     @cached_property
-    def day(self) -> date:
-        return self.meta["date"]
-
-    @property
-    def slug(self) -> str:
-        return self.meta["slug"]
-
-    @property
-    def title(self) -> str:
-        return str(self.meta["title"])
-
-    @property
-    def upvotes(self) -> int:
-        return int(self.meta.get("upvotes") or 0)
+    def month(self) -> date:
+        return _month_of(self.day)
 
     @cached_property
     def url(self) -> str:
-        return f"{self.day:%Y/%m/%d}/{self.slug}/"
+        return f"{_date_path(self.day)}/{self.slug}/"
 
     @property
     def save_as(self) -> str:
@@ -145,11 +152,10 @@ class Period:
     children: list[Period] = field(default_factory=list)  # a month's days, a year's months
     parent: Period | None = None  # a day's month, a month's year
 
-    @property
+    @cached_property
     def url(self) -> str:
-        return {"day": f"{self.start:%Y/%m/%d}/", "month": f"{self.start:%Y/%m}/", "year": f"{self.start:%Y}/"}[
-            self.kind
-        ]
+        parts = {"day": 3, "month": 2, "year": 1}[self.kind]
+        return _date_path(self.start).rsplit("/", 3 - parts)[0] + "/"
 
     @property
     def save_as(self) -> str:
@@ -204,7 +210,7 @@ class Archive:
 
     def monthly_counts(self, tag: TagRef) -> list[tuple[date, int]]:
         """Papers with this tag per month, for every month of the archive."""
-        counts = Counter(p.day.replace(day=1) for p in self.tags[tag])
+        counts = Counter(p.month for p in self.tags[tag])
         return [(month.start, counts.get(month.start, 0)) for month in self.months]
 
     @cached_property
@@ -248,7 +254,7 @@ def build(papers: list[PaperEntry]) -> Archive:
     tags: dict[TagRef, list[PaperEntry]] = defaultdict(list)
     for paper in papers:
         by_day[paper.day].append(paper)
-        by_month[paper.day.replace(day=1)].append(paper)
+        by_month[paper.month].append(paper)
         by_year[date(paper.day.year, 1, 1)].append(paper)
         for tag in paper.tags:
             tags[tag].append(paper)

@@ -87,7 +87,7 @@ def paper_item(paper: PaperEntry) -> FeedItem:
         url=paper.url,
         published=day_datetime(paper.day),
         content_html=html,
-        authors=paper.authors[:20],
+        authors=paper.authors[:10],  # enough to name a paper; some list hundreds
         categories=[tag.name for tag in paper.tags],
     )
 
@@ -133,14 +133,14 @@ def render_xml(spec: FeedSpec, site_url: str) -> dict[str, bytes]:
         for name in item.authors:
             entry.author(name=xml_text(name))
         for name in item.categories:
-            entry.category(term=xml_text(name), scheme=base + "tags/")
+            entry.category(term=xml_text(name))
     # rel="self" must name the document it stands in, so it is set per format.
     alternate = {"href": base + spec.page_url, "rel": "alternate", "type": "text/html"}
     feed.link([alternate, {"href": base + spec.atom_path, "rel": "self", "type": "application/atom+xml"}])
-    atom = feed.atom_str(pretty=True)
+    atom = feed.atom_str(pretty=False)
     rss_self = {"href": base + spec.rss_path, "rel": "self", "type": "application/rss+xml"}
     feed.link([alternate, rss_self], replace=True)
-    return {spec.atom_path: atom, spec.rss_path: feed.rss_str(pretty=True)}
+    return {spec.atom_path: atom, spec.rss_path: feed.rss_str(pretty=False)}
 
 
 def render_json(spec: FeedSpec, site_url: str, json_path: str) -> bytes:

@@ -2,7 +2,8 @@
 
 Works on HTML-escaped text. `$…$` counts as math only where a dollar opens before a
 non-space and closes after a non-space, not followed by a digit (so "$39.9 and $5"
-stays money); `\\(…\\)` always counts. A span that is not valid LaTeX stays as written.
+stays money), and holds some sign of LaTeX; it may touch a word ("A$^2$RD").
+`\\(…\\)` always counts. A span that is not valid LaTeX stays as written.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from markupsafe import Markup, escape
 
 _MATH_RE = re.compile(
     r"\\\((?P<paren>[^<>]+?)\\\)"  # \( … \)
-    r"|(?<![\\$\w])\$(?P<dollar>[^\s$<>](?:[^$<>]*?[^\s$\\<>])?)\$(?![\d$])"  # $…$
+    r"|(?<![\\$])\$(?P<dollar>[^\s$<>](?:[^$<>]*?[^\s$\\<>])?)\$(?![\d$])"  # $…$
 )
 # A span needs some sign of LaTeX to be math: a command, a sub- or superscript, braces,
 # or a lone symbol/letter. "$ and $" in prose is not.

@@ -17,7 +17,10 @@ import hashlib
 import logging
 import multiprocessing
 import os
+import re
 from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Callable
 
@@ -60,6 +63,10 @@ PARALLEL_MIN_PAGES = 400
 CODE_FILES = ("archive.py", "charts.py", "feeds.py", "mathml.py", "pelican_plugin.py", "posts.py")
 
 
+# Template indentation between tags: a newline alone renders the same and weighs less.
+_BETWEEN_TAGS = re.compile(r">[ \t]*\n\s*<")
+
+
 def relative_root(save_as: str) -> str:
     """The path from a page to the site root: 'a/b/index.html' -> '../..'."""
     depth = save_as.count("/")
@@ -67,11 +74,30 @@ def relative_root(save_as: str) -> str:
 
 
 def _digest(*parts) -> str:
-    hasher = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        hasher.update(str(part).encode("utf-8", "surrogatepass"))
-        hasher.update(b"\x00")
-    return hasher.hexdigest()
+    """A short digest of the parts' text forms (lists digest by their repr)."""
+    text = "\x00".join(map(str, parts))
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+class LazyList:
+    """A list worked out on first use: what only rendering needs is never computed for
+    pages that are not rendered."""
+
+    def __init__(self, make: Callable[[], list]):
+        self._make = make
+
+    @cached_property
+    def items(self) -> list:
+        return self._make()
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
 
 
 @dataclass
@@ -86,22 +112,39 @@ class OutputFile:
 _markdown: Markdown | None = None
 
 
+_cache: BuildCache | None = None  # what forked parse workers write into
+
+
+def summary_of(meta: dict) -> tuple:
+    """What lists, grouping and keys need of a post: (day, slug, title, upvotes, tags)."""
+    day = meta["date"]
+    day = day.date() if isinstance(day, datetime) else day
+    tags = tuple(str(name) for name in meta.get(TAGS_KEY) or ())
+    return day, str(meta["slug"]), str(meta["title"]), int(meta.get("upvotes") or 0), tags
+
+
 def _read_posts(files: list[tuple[str, int, int]]) -> list[tuple]:
-    """Parse post files: (path, mtime_ns, size, digest, meta, html, text), or (path, error).
-    Runs in worker processes."""
+    """Parse post files and store them in the build cache in batches; return
+    (path, digest, *summary) or (path, error). Runs in worker processes, so only the
+    small part travels back to the parent."""
     global _markdown
     if _markdown is None:
         _markdown = Markdown(extensions=[], output_format="html")
-    parsed = []
+    results, batch = [], []
     for path, mtime, size in files:
         try:
             post, digest = read_post(Path(path))
         except PostError as error:
-            parsed.append((path, str(error)))
+            results.append((path, str(error)))
             continue
         html = render_math_html(body_html(post.body, _markdown))
-        parsed.append((path, mtime, size, digest, post.meta, html, unescape_markdown(post.body)))
-    return parsed
+        batch.append((path, mtime, size, digest, post.meta, html, unescape_markdown(post.body)))
+        results.append((path, digest, *summary_of(post.meta)))
+        if len(batch) >= 500:
+            _cache.put_posts(batch)
+            batch = []
+    _cache.put_posts(batch)
+    return results
 
 
 def _in_workers(function, items: list, processes: int) -> list:
@@ -130,6 +173,7 @@ class ArchiveGenerator(Generator):
         self.cache_path = Path(self.settings.get("CACHE_PATH", "cache")) / CACHE_FILE
         self.taxonomy = self._load_taxonomy()
         self._tag_refs: dict[str, archive.TagRef] = {}
+        self._tag_lists: dict[tuple, list[archive.TagRef]] = {}
         self.env.filters["math"] = math_markup
         self.env.globals.update(calendar_heatmap=charts.calendar_heatmap, monthly_bars=charts.monthly_bars)
 
@@ -171,7 +215,9 @@ class ArchiveGenerator(Generator):
         cached = self.cache.post_index()
         files = PostStore(Path(self.path)).scan()
         current, stale, touched = {}, [], []
+        stats = {}
         for path, mtime, size in files:
+            stats[path] = (mtime, size)
             hit = cached.get(path)
             if hit and hit[:2] == (mtime, size):
                 current[path] = hit[2:]
@@ -180,32 +226,28 @@ class ArchiveGenerator(Generator):
                 touched.append((mtime, size, path))
             else:
                 stale.append((path, mtime, size))
-        parsed = _in_workers(_read_posts, stale, self.settings["BUILD_PROCESSES"])
-        fresh_bodies = {}
-        for path, *rest in parsed:
+        global _cache
+        _cache = self.cache
+        for path, *rest in _in_workers(_read_posts, stale, self.settings["BUILD_PROCESSES"]):
             if len(rest) == 1:
                 logger.error("skipped post: %s", rest[0])
-                continue
-            _, _, digest, meta, html, text = rest
-            current[path] = (digest, meta)
-            fresh_bodies[path] = (html, text)
-        self.cache.put_posts([row for row in parsed if len(row) > 2])
+            else:
+                current[path] = tuple(rest)
         self.cache.touch_posts(touched)
         self.cache.forget_posts(set(cached) - set(current))
+        if stale or touched or len(cached) != len(current):
+            self.cache.save_post_index({path: stats[path] + entry for path, entry in current.items()})
+        details = self.cache.details
         return [
-            archive.PaperEntry(
-                meta=meta,
-                source_path=path,
-                digest=digest,
-                load_bodies=(
-                    (lambda bodies=fresh_bodies[path]: bodies)
-                    if path in fresh_bodies
-                    else (lambda path=path: self.cache.bodies(path))
-                ),
-                tags=[self._tag_ref(str(name)) for name in meta.get(TAGS_KEY) or []],
-            )
-            for path, (digest, meta) in sorted(current.items())
+            archive.PaperEntry(path, digest, day, slug, title, upvotes, details, self._tag_refs_for(tags))
+            for path, (digest, day, slug, title, upvotes, tags) in sorted(current.items())
         ]
+
+    def _tag_refs_for(self, key: tuple) -> list[archive.TagRef]:
+        refs = self._tag_lists.get(key)
+        if refs is None:  # papers share tag lists: make each list once
+            refs = self._tag_lists[key] = [self._tag_ref(name) for name in key]
+        return refs
 
     def site_url(self) -> str:
         return self.settings.get("SITEURL") or self.settings["FEED_SITEURL"]
@@ -215,14 +257,14 @@ class ArchiveGenerator(Generator):
             template = self.get_template(template_name)
             page_url = save_as.removesuffix("index.html")
             page_context = {**self.context, **variables, "root": relative_root(save_as), "page_url": page_url}
-            return template.render(page_context).encode("utf-8")
+            return _BETWEEN_TAGS.sub(">\n<", template.render(page_context)).encode("utf-8")
 
         return OutputFile(save_as, _digest(self.key, template_name, *key_parts), render)
 
     def outputs(self):
         """Every file of the archive, with its key."""
         site = self.archive
-        digests = lambda papers: [(p.url, p.digest) for p in papers]  # noqa: E731
+        digests = lambda papers: [p.digest for p in papers]  # noqa: E731 - a digest covers day and slug
         neighbours = lambda period: (period.previous and period.previous.url, period.next and period.next.url)  # noqa: E731
         latest = site.days[::-1][: self.settings["INDEX_DAYS"]]
         yield self._page("index.html", "index", [digests(p for d in latest for p in d.papers)], days=latest)
@@ -238,12 +280,17 @@ class ArchiveGenerator(Generator):
         for year in site.years:
             counts = [(m.url, len(m.papers)) for m in year.children]
             yield self._page(year.save_as, "year", [counts, neighbours(year)], period=year)
-        tag_rows = [(tag, count, site.monthly_counts(tag)) for tag, count in site.tag_counts()]
-        yield self._page("tags/index.html", "tags", [[(t.url, t.name, m) for t, _, m in tag_rows]], tag_rows=tag_rows)
+        # A tag's pages show its related tags, which depend on all its papers' tags: the
+        # digest of all its papers stands for them, and they are worked out only to render.
+        members = {tag: _digest([p.digest for p in papers]) for tag, papers in site.tags.items()}
+        tag_counts = site.tag_counts()
+        tag_rows = LazyList(lambda: [(tag, count, site.monthly_counts(tag)) for tag, count in tag_counts])
+        index_key = [(t.url, t.name, members[t]) for t, _ in tag_counts]
+        yield self._page("tags/index.html", "tags", [index_key], tag_rows=tag_rows)
         for tag in site.tags:
-            related = site.related_tags(tag)
+            related = LazyList(lambda tag=tag: site.related_tags(tag))
             for page in site.tag_pages(tag, self.settings["TAG_PAGE_SIZE"]):
-                parts = [digests(page.papers), page.page_count, page.total, related]
+                parts = [digests(page.papers), page.page_count, members[tag]]
                 yield self._page(page.save_as, "tag", parts, tag_page=page, related_tags=related)
         yield from self._feeds()
 
@@ -315,7 +362,7 @@ class ArchiveGenerator(Generator):
         current, pending = {}, []
         for item in self.outputs():
             current[item.save_as] = item.key
-            if previous.get(item.save_as) != item.key or not os.path.isfile(output / item.save_as):
+            if previous.get(item.save_as) != item.key or not os.path.isfile(os.path.join(self.output_path, item.save_as)):
                 pending.append(item)
         _pending, _output_root = pending, output
         written = sum(_in_workers(_write_outputs, list(range(len(pending))), self.settings["BUILD_PROCESSES"]))

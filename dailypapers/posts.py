@@ -16,11 +16,19 @@ import yaml
 from .model import Paper
 
 try:  # the C loader and dumper are several times faster; fall back where libyaml is missing
-    from yaml import CSafeDumper as _Dumper
+    from yaml import CSafeDumper as _BaseDumper
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover
-    from yaml import SafeDumper as _Dumper
+    from yaml import SafeDumper as _BaseDumper
     from yaml import SafeLoader as _Loader
+
+
+class _Dumper(_BaseDumper):
+    """Never writes anchors and aliases (`&id001`): two fields holding the same date
+    object must each read as a plain value to a person editing the file."""
+
+    def ignore_aliases(self, data):
+        return True
 
 # Front matter keys in the order they are written; the importer owns these.
 # Maps front matter key -> Paper attribute.

@@ -291,7 +291,8 @@ class BuildCache:
     def db(self) -> sqlite3.Connection:
         # A forked worker must not use its parent's connection: each process opens its own.
         if self._connection is None or self._pid != os.getpid():
-            self._connection = sqlite3.connect(self.path)
+            # Parse workers write at once: wait for each other's batches.
+            self._connection = sqlite3.connect(self.path, timeout=120)
             self._connection.execute("PRAGMA journal_mode=WAL")
             self._connection.execute("PRAGMA synchronous=OFF")
             self._pid = os.getpid()
@@ -310,9 +311,18 @@ class BuildCache:
             self.db.execute("INSERT INTO info VALUES ('version', ?)", (version,))
 
     def post_index(self) -> dict[str, tuple]:
-        """path -> (mtime_ns, size, digest, meta) for every cached post."""
-        rows = self.db.execute("SELECT path, mtime_ns, size, digest, meta FROM posts")
-        return {path: (mtime, size, digest, pickle.loads(meta)) for path, mtime, size, digest, meta in rows}
+        """path -> (mtime_ns, size, digest, *summary) for every cached post, as the last
+        build saved it (see save_post_index); empty when there is none."""
+        row = self.db.execute("SELECT value FROM info WHERE name = 'index'").fetchone()
+        return pickle.loads(row[0]) if row else {}
+
+    def save_post_index(self, index: dict[str, tuple]) -> None:
+        """Keep the index as one pickle of plain tuples: a no-change build reads it in
+        one go instead of unpickling every post's front matter."""
+        with self.db:
+            self.db.execute(
+                "INSERT OR REPLACE INTO info VALUES ('index', ?)", (pickle.dumps(index, pickle.HIGHEST_PROTOCOL),)
+            )
 
     def put_posts(self, rows: list[tuple]) -> None:
         """rows of (path, mtime_ns, size, digest, meta, html, text)."""
@@ -331,9 +341,10 @@ class BuildCache:
         with self.db:
             self.db.executemany("DELETE FROM posts WHERE path = ?", [(p,) for p in paths])
 
-    def bodies(self, path: str) -> tuple[str, str]:
-        row = self.db.execute("SELECT html, text FROM posts WHERE path = ?", (path,)).fetchone()
-        return (row[0], row[1]) if row else ("", "")
+    def details(self, path: str) -> tuple[dict, str, str]:
+        """A post's front matter, abstract HTML and abstract text."""
+        row = self.db.execute("SELECT meta, html, text FROM posts WHERE path = ?", (path,)).fetchone()
+        return (pickle.loads(row[0]), row[1], row[2]) if row else ({}, "", "")
 
     def output_keys(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT save_as, key FROM outputs"))

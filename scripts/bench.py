@@ -13,6 +13,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tarfile
@@ -27,13 +28,15 @@ PROJECT = Path(__file__).resolve().parent.parent
 # Run from a checkout without installing the package.
 sys.path.insert(0, str(PROJECT))
 
-from dailypapers import synthetic  # noqa: E402
+from dailypapers import synthetic
+from dailypapers.storage import POSTS_SUBDIR
 
 # Fixed, so every run builds the same days.
 NEWEST_DAY = date(2026, 6, 30)
 SITE_FILES = ("pelicanconf.py", "tags.yaml")
 VENV_BIN = Path(sys.executable).parent
 PELICAN = str(VENV_BIN / "pelican")
+MEMORY_SAMPLE_SECONDS = 0.1
 
 # Stock Pelican 4.12 over the same posts: its own ArticlesGenerator and `simple` theme, no
 # plugins, no feeds. URLs, tag pagination and day/month/year pages mirror our site's, so
@@ -78,25 +81,75 @@ def progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def process_tree(root: int) -> list[int]:
+    """root and its descendants, from the parent ids in /proc/*/stat."""
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                with open(f"/proc/{entry.name}/stat", "rb") as stat:
+                    # The command name may hold spaces and parentheses: fields start after the last ')'.
+                    parent = int(stat.read().rsplit(b")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry.name))
+    tree, pending = [], [root]
+    while pending:
+        pid = pending.pop()
+        tree.append(pid)
+        pending.extend(children.get(pid, ()))
+    return tree
+
+
+def tree_pss_mib(root: int) -> float:
+    """Memory of a process tree: the sum of PSS, which counts pages that forked workers
+    share with their parent once, where a sum of RSS would count them in every process."""
+    total_kib = 0
+    for pid in process_tree(root):
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as rollup:
+                total_kib += next(int(line.split()[1]) for line in rollup if line.startswith("Pss:"))
+        except (OSError, StopIteration):
+            continue  # gone already
+    return total_kib / 1024
+
+
+def watch_memory(child: subprocess.Popen, timeout: float, done: threading.Event, peak: list[float]) -> None:
+    """Sample the tree's memory until `done`; kill the child's process group after `timeout`."""
+    deadline = time.monotonic() + timeout
+    while not done.wait(MEMORY_SAMPLE_SECONDS):
+        peak[0] = max(peak[0], tree_pss_mib(child.pid))
+        if time.monotonic() > deadline:
+            os.killpg(child.pid, signal.SIGKILL)
+            return
+
+
 def run(command: list[str], cwd: Path, log_path: Path, timeout: float) -> Run:
     """Run one child process, its output to log_path; killed after `timeout` seconds."""
     with open(log_path, "wb") as log:
         start = time.perf_counter()
-        child = subprocess.Popen(command, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-        killer = threading.Timer(timeout, child.kill)
-        killer.start()
+        # Its own session, so a timeout kills any workers it forked along with it.
+        child = subprocess.Popen(
+            command, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
+        )
+        done, sampled_peak = threading.Event(), [0.0]
+        watcher = threading.Thread(target=watch_memory, args=(child, timeout, done, sampled_peak))
+        watcher.start()
         try:
             # wait4, not Popen.wait: it returns this child's own rusage, so each run's peak
             # memory is its own rather than the maximum over every child so far.
             _, status, usage = os.wait4(child.pid, 0)
         finally:
-            killer.cancel()
+            done.set()
+            watcher.join()
         seconds = time.perf_counter() - start
     child.returncode = os.waitstatus_to_exitcode(status)  # reaped here: tell Popen
     if child.returncode < 0:
         with open(log_path, "a") as log:
             log.write(f"\n[bench] killed by signal {-child.returncode} after {seconds:.0f} s\n")
-    return Run(seconds, usage.ru_maxrss / 1024, child.returncode)  # ru_maxrss is in KiB
+    # ru_maxrss (KiB) is exact but per process: the largest of the child and its workers.
+    # The sampled tree total is what a build that forks workers needs as a whole.
+    return Run(seconds, max(usage.ru_maxrss / 1024, sampled_peak[0]), child.returncode)
 
 
 def log_tail(log_path: Path, lines: int = 25) -> str:
@@ -124,9 +177,29 @@ def output_size(folder: Path) -> tuple[float, int]:
     return round(total / 1e6, 1), count
 
 
+def snapshot_code(folder: Path) -> None:
+    """Copy the package and the importer to `folder` and put it first on every child's path.
+
+    The builds then run the code as it was when the benchmark started: the project is
+    installed editable, and an edit made during a long run would otherwise change the
+    code between two builds (and the plugin's cache keys with it).
+    """
+    shutil.copytree(PROJECT / "dailypapers", folder / "dailypapers", ignore=shutil.ignore_patterns("__pycache__"))
+    (folder / "scripts").mkdir()
+    shutil.copy2(PROJECT / "scripts" / "papers.py", folder / "scripts" / "papers.py")  # imports from its parent
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(folder), os.environ.get("PYTHONPATH")]))
+
+
 def make_site(site: Path) -> Path:
-    """A site folder with the project's settings, taxonomy and theme, and an empty content/."""
+    """A site folder like the project's: settings, taxonomy, theme, and content/ without papers."""
     (site / "content").mkdir(parents=True)
+    for entry in (PROJECT / "content").iterdir():
+        if entry.name == POSTS_SUBDIR or entry.name.startswith("."):  # .import.lock
+            continue
+        if entry.is_dir():
+            shutil.copytree(entry, site / "content" / entry.name)
+        else:
+            shutil.copy2(entry, site / "content" / entry.name)
     for name in SITE_FILES:
         shutil.copy2(PROJECT / name, site / name)
     shutil.copytree(PROJECT / "theme", site / "theme")
@@ -134,10 +207,13 @@ def make_site(site: Path) -> Path:
 
 
 def count_posts(site: Path) -> int:
-    return sum(1 for _ in (site / "content" / "papers").glob("*/*/*/*.md"))
+    return sum(1 for _ in (site / "content" / POSTS_SUBDIR).glob("*/*/*/*.md"))
 
 
 def bench_synthetic(site: Path, source: synthetic.SyntheticPapers, timeout: float) -> dict:
+    # A clean build: no output and no build cache (Pelican's CACHE_PATH, which the plugin uses).
+    for leftover in ("output", "cache"):
+        shutil.rmtree(site / leftover, ignore_errors=True)
     full = build(site, "full_build", timeout)
     output_mb, files = output_size(site / "output")
     progress(f"output: {output_mb} MB in {files} files")
@@ -168,16 +244,15 @@ def bench_stock(site: Path, timeout: float) -> dict:
     }
 
 
-def bench_real(archive: Path, work: Path, timeout: float) -> dict:
+def bench_real(archive: Path, site: Path, papers_script: Path, timeout: float) -> dict:
     """Import every day of a tar.xz of API responses with `papers.py import`, then build."""
-    unpacked = work / "real-input"
+    unpacked = site.parent / "real-input"
     with tarfile.open(archive) as tar:
         tar.extractall(unpacked, filter="data")
     days = sorted(unpacked.rglob("*.json"))
     progress(f"real: importing {len(days)} files from {archive}")
-    site = make_site(work / "real-site")
     log_path = site / "import.log"
-    command = [sys.executable, str(PROJECT / "scripts" / "papers.py"), "--config", "pelicanconf.py", "import"]
+    command = [sys.executable, str(papers_script), "--config", "pelicanconf.py", "import"]
     imported = run(command + [str(day) for day in days], site, log_path, timeout)
     # The importer reports skipped entries with a non-zero status: measure what it did write.
     progress(f"real import: {imported.seconds:.1f} s, exit status {imported.exit_code}; end of {log_path}:")
@@ -211,7 +286,10 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="dailypapers-bench-"))
     progress(f"working in {work}")
     try:
+        code = work / "code"
+        snapshot_code(code)
         site = make_site(work / "site")
+        real_site = make_site(work / "real-site") if args.real else None
         source = synthetic.SyntheticPapers()
         start = time.perf_counter()
         written = synthetic.write_posts(site / "content", source.papers(args.n, NEWEST_DAY))
@@ -221,7 +299,8 @@ def main(argv: list[str] | None = None) -> int:
         stock = optional_part("stock", lambda: bench_stock(site, args.timeout)) if args.stock else {}
         results = {"n": args.n, **bench_synthetic(site, source, args.timeout)}
         if args.real:
-            results.update(optional_part("real", lambda: bench_real(args.real, work, args.timeout)))
+            importer = code / "scripts" / "papers.py"
+            results.update(optional_part("real", lambda: bench_real(args.real, real_site, importer, args.timeout)))
         results.update(stock)
     except BenchError as error:
         progress(f"error: {error}")

@@ -109,7 +109,7 @@ def test_every_internal_link_resolves_to_a_built_file(built):
         folder = posixpath.dirname(str(path.relative_to(built.output)))
         for element in soup.find_all(["a", "link"]):
             href = element.get("href", "")
-            if not href or href.startswith(("http:", "https:", "#", "mailto:")):
+            if not href or href.startswith(("http:", "https:", "#", "mailto:", "data:")):
                 continue
             assert not href.startswith("/"), f"{path}: root-absolute link {href} breaks under a sub-path"
             target = built.output / posixpath.normpath(posixpath.join(folder, href))

@@ -14,8 +14,13 @@ def test_dollar_and_paren_math_becomes_mathml_with_its_source():
     assert html.startswith("We show <math") and html.endswith("</math> here.")
 
 
+def test_math_touching_a_word_renders():
+    html = rendered("A$^2$RD: Agentic")
+    assert html.startswith("A<math") and html.endswith("</math>RD: Agentic")
+
+
 def test_money_stays_money():
-    for text in ["It costs $39.9 per run.", "between $5 and $10", "$3$ only", "pay $ 5 $ now"]:
+    for text in ["It costs $39.9 per run.", "between $5 and $10", "$3$ only", "pay $ 5 $ now", "US$5 or US$10"]:
         assert rendered(text) == str(escape(text))
 
 

@@ -97,3 +97,10 @@ def test_fast_body_html_equals_markdown_for_escaped_and_hand_written_bodies():
         assert posts.body_html(body, Markdown()) == markdown.convert(body)
     hand_written = "Some *emphasis* and a [link](https://example.org).\n\n- a list"
     assert posts.body_html(hand_written, Markdown()) == Markdown().convert(hand_written)
+
+
+def test_shared_values_are_written_plainly_without_yaml_aliases():
+    day = date(2026, 1, 7)
+    text = posts.render(posts.post_from_paper(Paper(title="T", abstract="A.", day=day, observed=day), "t", []))
+    assert "&id" not in text and "*id" not in text
+    assert "date: 2026-01-07" in text and "observed: 2026-01-07" in text
