@@ -196,6 +196,18 @@ class TagPage:
     def page_url(self, number: int) -> str:
         return f"{self.tag.url}page/{number}/"
 
+    @property
+    def newer_url(self) -> str | None:
+        """A numbered page's next newer page: the newest numbered page leads to the front."""
+        if self.number is None:
+            return None
+        return self.page_url(self.number + 1) if self.number < self.page_count else self.tag.url
+
+    @property
+    def older_url(self) -> str | None:
+        older = self.page_count - 1 if self.number is None else self.number - 1
+        return self.page_url(older) if older >= 1 else None
+
 
 @dataclass(eq=False)
 class Archive:

@@ -37,6 +37,7 @@ from .storage import (
     BuildCache,
     PostStore,
     file_digest,
+    folder_identity,
     read_post,
     remove_output,
     write_if_changed,
@@ -60,7 +61,8 @@ DEFAULTS = {
 CACHE_FILE = "dailypapers-build.sqlite"
 # Below this many pages to render, forking workers costs more than it saves.
 PARALLEL_MIN_PAGES = 400
-CODE_FILES = ("archive.py", "charts.py", "feeds.py", "mathml.py", "pelican_plugin.py", "posts.py")
+SETTINGS_NOT_IN_OUTPUT = {"BUILD_PROCESSES"}  # change how a build runs, not what it makes
+CODE_FILES = ("archive.py", "charts.py", "feeds.py", "mathml.py", "model.py", "pelican_plugin.py", "posts.py", "tagging.py")
 
 
 # Template indentation between tags: a newline alone renders the same and weighs less.
@@ -200,7 +202,9 @@ class ArchiveGenerator(Generator):
         settings = sorted(
             (k, repr(v))
             for k, v in self.settings.items()
-            if k.isupper() and isinstance(v, (str, int, float, bool, list, tuple, dict, type(None)))
+            if k.isupper()
+            and k not in SETTINGS_NOT_IN_OUTPUT
+            and isinstance(v, (str, int, float, bool, list, tuple, dict, type(None)))
         )
         return _digest(*files, settings)
 
@@ -270,6 +274,7 @@ class ArchiveGenerator(Generator):
         yield self._page("index.html", "index", [digests(p for d in latest for p in d.papers)], days=latest)
         day_counts = [(d.url, len(d.papers)) for d in site.days]
         yield self._page("archives/index.html", "archives", [day_counts], years=site.years[::-1])
+        yield self._page("search/index.html", "search", [])
         for paper in site.papers:
             yield self._page(paper.save_as, "paper", [paper.digest], paper=paper)
         for day in site.days:
@@ -290,7 +295,12 @@ class ArchiveGenerator(Generator):
         for tag in site.tags:
             related = LazyList(lambda tag=tag: site.related_tags(tag))
             for page in site.tag_pages(tag, self.settings["TAG_PAGE_SIZE"]):
-                parts = [digests(page.papers), page.page_count, members[tag]]
+                # A numbered page shows its own papers and links only: it stays put while the
+                # tag grows. The front page shows the count and related tags: all members.
+                if page.number is None:
+                    parts = [digests(page.papers), page.page_count, members[tag]]
+                else:
+                    parts = [digests(page.papers), page.newer_url, page.older_url]
                 yield self._page(page.save_as, "tag", parts, tag_page=page, related_tags=related)
         yield from self._feeds()
 
@@ -358,11 +368,13 @@ class ArchiveGenerator(Generator):
     def generate_output(self, writer):
         global _pending, _output_root
         output = Path(self.output_path)
-        previous = self.cache.output_keys()
+        # Files are trusted to be where the last build wrote them while the output folder
+        # is the same one (`make clean` makes a new one): no stat per page.
+        previous = self.cache.output_keys() if self.cache.output_folder() == folder_identity(output) else {}
         current, pending = {}, []
         for item in self.outputs():
             current[item.save_as] = item.key
-            if previous.get(item.save_as) != item.key or not os.path.isfile(os.path.join(self.output_path, item.save_as)):
+            if previous.get(item.save_as) != item.key:
                 pending.append(item)
         _pending, _output_root = pending, output
         written = sum(_in_workers(_write_outputs, list(range(len(pending))), self.settings["BUILD_PROCESSES"]))
@@ -370,6 +382,7 @@ class ArchiveGenerator(Generator):
         for save_as in removed:
             remove_output(output / save_as)
         self.cache.update_output_keys({item.save_as: item.key for item in pending}, removed)
+        self.cache.set_output_folder(folder_identity(output))
         self.cache.close()
         # Pelican's own summary counts its articles, which are none here: say what was built.
         console.print(

@@ -51,22 +51,34 @@ def write_atomic(path: Path, data: str | bytes, durable: bool = True) -> None:
 
 
 def read_input_text(path: Path) -> str:
-    """The text of an input file, with newlines normalized. Raises InputError."""
+    """The text of an input file, with newlines normalized. Raises InputError.
+
+    UTF-8 (a byte-order mark is dropped), or UTF-16 when a byte-order mark says so (Windows'
+    "Unicode" text files). Anything else, cp1252 or Latin-1 included, is reported rather than
+    guessed at: a wrong guess would write garbled titles into posts, and slugs never change."""
     try:
         raw = path.read_bytes()
     except OSError as error:
         raise InputError(f"{path}: cannot read: {error.strerror or error}") from None
-    if not raw.strip():
-        raise InputError(f"{path}: file is empty")
-    if raw.startswith(codecs.BOM_UTF8):
-        raw = raw[len(codecs.BOM_UTF8) :]
-    if b"\x00" in raw[:8192]:
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text = raw.decode("utf-16")
+        except UnicodeDecodeError:
+            raise InputError(f"{path}: starts with a UTF-16 byte-order mark but is not valid UTF-16") from None
+        binary = "\x00" in text[:8192]
+    else:
+        raw = raw.removeprefix(codecs.BOM_UTF8)
+        binary = b"\x00" in raw[:8192]
+        if not binary:
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as error:
+                line = raw[: error.start].count(b"\n") + 1
+                raise InputError(f"{path}:{line}: not valid UTF-8 (byte 0x{raw[error.start]:02x})") from None
+    if binary:
         raise InputError(f"{path}: binary file (NUL bytes), not a text copy or JSON")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise InputError(f"{path}:{line}: not valid UTF-8 (byte 0x{raw[error.start]:02x})") from None
+    if not text.strip():
+        raise InputError(f"{path}: file is empty")
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -92,13 +104,13 @@ def file_digest(path: Path) -> str | None:
         return None
 
 
-def stat_key(path: Path) -> tuple[int, int] | None:
-    """What tells a cached reading of a file is still good: its mtime and size."""
+def folder_identity(path: Path) -> str:
+    """Which folder this is: a folder deleted and made again is a different one."""
     try:
-        info = path.stat()
+        info = os.stat(path)
     except OSError:
-        return None
-    return info.st_mtime_ns, info.st_size
+        return "missing"
+    return f"{info.st_dev}:{info.st_ino}:{os.path.realpath(path)}"
 
 
 @dataclass
@@ -345,6 +357,13 @@ class BuildCache:
         """A post's front matter, abstract HTML and abstract text."""
         row = self.db.execute("SELECT meta, html, text FROM posts WHERE path = ?", (path,)).fetchone()
         return (pickle.loads(row[0]), row[1], row[2]) if row else ({}, "", "")
+
+    def output_folder(self) -> str | None:
+        return self._info("output")
+
+    def set_output_folder(self, identity: str) -> None:
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO info VALUES ('output', ?)", (identity,))
 
     def output_keys(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT save_as, key FROM outputs"))

@@ -49,3 +49,13 @@ def test_incremental_builds_equal_clean_builds(site, tmp_path):
     site.build()
     assert not (site.output / removed.relative_to(site.content / "papers").with_suffix("") / "index.html").exists()
     assert tree(site.output) == clean_build_of(site, tmp_path / "b")
+
+
+def test_a_removed_output_folder_is_built_again_in_full(site, tmp_path):
+    site.papers("import", "--scraped-on", "2026-03-05", str(FIXTURES / "textcopy-tricky.txt"))
+    site.build()
+    before = tree(site.output)
+    shutil.rmtree(site.output)
+    rebuilt = site.build()
+    assert rendered_count(rebuilt) == len([name for name in before if not name.startswith("theme/")])
+    assert tree(site.output) == before
