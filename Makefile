@@ -3,6 +3,9 @@ PY?=python3.11
 VENV?=.venv
 PYTHON=$(VENV)/bin/python
 PELICAN=$(VENV)/bin/pelican
+# Indexes output/ for the search page, after each build (pagefind-bin from PyPI: nothing is
+# downloaded at run time). The old bundle goes first: Pagefind leaves its stale files behind.
+PAGEFIND?=$(PYTHON) -m pagefind_bin
 PELICANOPTS?=
 
 BASEDIR=$(CURDIR)
@@ -54,6 +57,8 @@ install: $(VENV)/.installed node_modules/.package-lock.json
 
 html: install
 	$(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) $(PELICANOPTS)
+	rm -rf "$(OUTPUTDIR)/pagefind"
+	$(PAGEFIND) --site "$(OUTPUTDIR)"
 
 clean:
 	[ ! -d "$(OUTPUTDIR)" ] || rm -rf "$(OUTPUTDIR)"
@@ -69,6 +74,8 @@ devserver: install
 
 publish: install
 	$(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) -s $(PUBLISHCONF) $(PELICANOPTS)
+	rm -rf "$(OUTPUTDIR)/pagefind"
+	$(PAGEFIND) --site "$(OUTPUTDIR)"
 
 # For hosting from a branch instead of GitHub Actions (see README "Host your own archive").
 github: publish

@@ -150,6 +150,9 @@ def requested():
 
 def new_context(browser, requested, **options):
     context = browser.new_context(**options)
+    # axe-core goes in as an init script: the site's Content-Security-Policy blocks the
+    # inline script add_script_tag would make, and should stay enforced while we test.
+    context.add_init_script(path=AXE)
     context.on("request", lambda request: requested.append(request.url))
     # Whatever is not ours is stopped here as well as reported, so a test never waits on it.
     context.route(
@@ -175,7 +178,6 @@ def visits(browser, base_url, requested) -> dict[tuple[str, int, str], Visit]:
                 assert response.status == 200, path
                 page.screenshot(path=SCREENSHOTS / f"{name}-{width}-{scheme}.png", full_page=True)
                 visit.scroll_width = page.evaluate("document.documentElement.scrollWidth")
-                page.add_script_tag(path=AXE)
                 visit.violations = page.evaluate(
                     "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
                 )
