@@ -54,8 +54,10 @@ class PaperEntry:
     load_details: Callable[[str], tuple[dict, str, str]]
     tags: list[TagRef] = field(default_factory=list)
 
-    @cached_property
+    @property
     def _details(self) -> tuple[dict, str, str]:
+        # Not kept on the entry: a render worker that shows every paper once would end up
+        # holding them all. load_details keeps a small cache of its own.
         return self.load_details(self.source_path)
 
     @property

@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import fcntl
+import functools
 import hashlib
 import json
 import os
@@ -354,7 +355,12 @@ class BuildCache:
             self.db.executemany("DELETE FROM posts WHERE path = ?", [(p,) for p in paths])
 
     def details(self, path: str) -> tuple[dict, str, str]:
-        """A post's front matter, abstract HTML and abstract text."""
+        """A post's front matter, abstract HTML and abstract text (the last few thousand
+        asked for are kept: a page asks for a paper's details several times)."""
+        return self._recent_details(path)
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 - one cache per build, which ends with it
+    def _recent_details(self, path: str) -> tuple[dict, str, str]:
         row = self.db.execute("SELECT meta, html, text FROM posts WHERE path = ?", (path,)).fetchone()
         return (pickle.loads(row[0]), row[1], row[2]) if row else ({}, "", "")
 
