@@ -16,6 +16,12 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+# Three days of real listings: the sample text copy, a hostile text copy, an API day.
+SAMPLE_DAYS = (
+    ("hf-papers-textcopy-2026-01-07.txt", "2026-01-08"),
+    ("textcopy-tricky.txt", "2026-03-05"),
+    ("hfapi_2026-05-11.json", "2026-05-12"),
+)
 FIXTURES = REPO / "tests" / "fixtures"
 PELICAN = Path(sys.executable).with_name("pelican")
 
@@ -43,6 +49,11 @@ class Site:
         if check and result.returncode != 0:
             raise AssertionError(f"papers {args} exited {result.returncode}:\n{result.stderr}")
         return result
+
+    def import_fixtures(self, *names_and_days: tuple[str, str]) -> None:
+        """Import fixture files, each as captured on its day: ("file.txt", "YYYY-MM-DD")."""
+        for name, scraped_on in names_and_days:
+            self.papers("import", "--scraped-on", scraped_on, str(FIXTURES / name))
 
     def build(self, config: str = "pelicanconf.py", env: dict | None = None) -> subprocess.CompletedProcess:
         result = subprocess.run(

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import FIXTURES, REPO, Site
+from conftest import REPO, SAMPLE_DAYS, Site
 from playwright.sync_api import sync_playwright
 
 from dailypapers import posts
@@ -105,9 +105,7 @@ class RecordingHandler(SimpleHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Site:
     site = Site(tmp_path_factory.mktemp("browser") / "site")
-    site.papers("import", "--scraped-on", "2026-01-08", str(FIXTURES / "hf-papers-textcopy-2026-01-07.txt"))
-    site.papers("import", "--scraped-on", "2026-03-05", str(FIXTURES / "textcopy-tricky.txt"))
-    site.papers("import", "--scraped-on", "2026-05-12", str(FIXTURES / "hfapi_2026-05-11.json"))
+    site.import_fixtures(*SAMPLE_DAYS)
     folder = site.content / "papers/2026/05/11"
     post = posts.post_from_paper(MATH_PAPER, MATH_SLUG, ["Language Models", "Efficiency", "Long Context"])
     (folder / f"{MATH_SLUG}.md").write_text(posts.render(post), encoding="utf-8")

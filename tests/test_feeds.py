@@ -8,7 +8,7 @@ from datetime import date
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
-from conftest import FIXTURES, Site
+from conftest import SAMPLE_DAYS, Site
 
 from dailypapers import posts
 from dailypapers.feeds import xml_text
@@ -31,9 +31,7 @@ def build(site: Site):
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Site:
     site = Site(tmp_path_factory.mktemp("feeds") / "site")
-    site.papers("import", "--scraped-on", "2026-01-08", str(FIXTURES / "hf-papers-textcopy-2026-01-07.txt"))
-    site.papers("import", "--scraped-on", "2026-03-05", str(FIXTURES / "textcopy-tricky.txt"))
-    site.papers("import", "--scraped-on", "2026-05-12", str(FIXTURES / "hfapi_2026-05-11.json"))
+    site.import_fixtures(*SAMPLE_DAYS)
     add_control_character_post(site)
     build(site)
     return site

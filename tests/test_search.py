@@ -15,7 +15,7 @@ from http.server import ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import FIXTURES, Site
+from conftest import Site
 from playwright.sync_api import expect
 from test_browser import (  # noqa: F401 - browser is a fixture
     AXE,
@@ -48,9 +48,11 @@ class CSPHandler(RecordingHandler):
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Site:
     site = Site(tmp_path_factory.mktemp("search") / "site")
-    site.papers("import", "--scraped-on", "2026-01-08", str(FIXTURES / "hf-papers-textcopy-2026-01-07.txt"))
-    site.papers("import", "--scraped-on", "2026-05-12", str(FIXTURES / "hfapi_2026-05-11.json"))
-    site.papers("import", "--scraped-on", "2024-05-29", str(FIXTURES / "hfapi_2024-05-28.json"))
+    site.import_fixtures(
+        ("hf-papers-textcopy-2026-01-07.txt", "2026-01-08"),
+        ("hfapi_2026-05-11.json", "2026-05-12"),
+        ("hfapi_2024-05-28.json", "2024-05-29"),
+    )
     post = posts.post_from_paper(MATH_PAPER, MATH_SLUG, ["Language Models", "Efficiency", "Long Context"])
     (site.content / "papers/2026/05/11" / f"{MATH_SLUG}.md").write_text(posts.render(post), encoding="utf-8")
     site.build()
