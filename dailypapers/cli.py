@@ -1,7 +1,8 @@
 """The `papers` command: import, fetch, backfill, refresh, retag.
 
 Exit status: 0 when everything went in, 1 when some entries or days were skipped,
-2 for a usage or configuration error.
+2 for a usage or configuration error (bad settings, another import running, a content
+folder that cannot be written).
 """
 
 from __future__ import annotations
@@ -113,8 +114,20 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = settings_module.load(args.config)
+    except Exception as error:  # noqa: BLE001 - the settings file is Python: anything can fail in it
+        where = f"{args.config}, DAILYPAPERS_*"
+        print(f"error: cannot load the settings ({where}): {type(error).__name__}: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
         taxonomy = Taxonomy.load(Path(settings["TAXONOMY_FILE"]), settings["MAX_TAGS"])
         return COMMANDS[args.command](args, settings, taxonomy)
     except (TaxonomyError, InputError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except OSError as error:  # the content folder cannot be written: a full disk, a file in its way
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"error: {where}{error.strerror or error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:  # writes are atomic: what was written is whole
+        print("interrupted", file=sys.stderr)
+        return 130

@@ -123,7 +123,7 @@ def render_xml(spec: FeedSpec, site_url: str) -> dict[str, bytes]:
         entry = feed.add_entry(order="append")
         entry.id(item.id)
         entry.guid(item.id, permalink=False)
-        entry.title(xml_text(item.title))
+        entry.title(xml_text(item.title) or "(untitled)")  # feedgen refuses an empty title
         entry.link(href=base + item.url, rel="alternate")
         entry.published(item.published)
         entry.updated(item.published)

@@ -58,9 +58,12 @@ class PostIndex:
         if meta.get("arxiv_id"):
             self.by_key["arxiv:" + str(meta["arxiv_id"])] = (path, post)
         self.by_key["title:" + title_key(str(meta["title"]))] = (path, post)
+        if "title" in post.manual:
+            # Its slug still comes from the title the sources give: find it by that.
+            self.by_key[f"slug:{posts.post_date(post)}/{post.slug}"] = (path, post)
 
     def find(self, paper: Paper):
-        found = self.by_key.get(paper.key)
+        found = self.by_key.get(paper.key) or self.by_key.get(f"slug:{paper.filing_day}/{slugify(paper.title)}")
         if found is None and paper.arxiv_id:
             # A text copy gives no arXiv id: its post is found by title.
             found = self.by_key.get("title:" + title_key(paper.title))
@@ -69,13 +72,10 @@ class PostIndex:
         return found
 
     def new_slug(self, paper: Paper) -> str:
-        base = slugify(paper.title)
-        if not base:
-            base = (
-                "arxiv-" + paper.arxiv_id.replace(".", "-").replace("/", "-")
-                if paper.arxiv_id
-                else "paper-" + hashlib.sha1(paper.title.encode()).hexdigest()[:10]
-            )
+        # The arXiv id comes from the data too: it is slugified like a title, never trusted.
+        base = slugify(paper.title) or (slugify("arxiv " + paper.arxiv_id) if paper.arxiv_id else "")
+        if not base or base == "arxiv":
+            base = "paper-" + hashlib.sha1(paper.title.encode("utf-8", "surrogatepass")).hexdigest()[:10]
         slug, number = base, 2
         while slug in self.slugs:
             slug, number = f"{base}-{number}", number + 1

@@ -87,8 +87,15 @@ def slugify(title: str) -> str:
     return slug
 
 
+# Control characters (but tab, newline and carriage return) and the code points XML 1.0
+# forbids: no reader sees them, and feeds and file names cannot hold them.
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
 def flow_text(text: str) -> str:
-    """Join hard-wrapped lines into flowing text; a blank line stays a paragraph break."""
+    """Join hard-wrapped lines into flowing text; a blank line stays a paragraph break.
+    Control characters are dropped."""
+    text = _INVISIBLE.sub("", text)
     paragraphs = re.split(r"\n[ \t]*\n+", text.replace("\r\n", "\n").replace("\r", "\n"))
     flowed = (" ".join(p.split()) for p in paragraphs)
     return "\n\n".join(p for p in flowed if p)

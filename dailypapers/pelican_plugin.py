@@ -140,7 +140,7 @@ def _read_posts(files: list[tuple[str, int, int]]) -> list[tuple]:
             results.append((path, str(error)))
             continue
         html = render_math_html(body_html(post.body, _markdown))
-        batch.append((path, mtime, size, digest, post.meta, html, unescape_markdown(post.body)))
+        batch.append((path, mtime, size, digest, post.meta, html, unescape_markdown(post.body.strip())))
         results.append((path, digest, *summary_of(post.meta)))
         if len(batch) >= 500:
             _cache.put_posts(batch)

@@ -92,7 +92,8 @@ class Post:
 
     @property
     def manual(self) -> set[str]:
-        return set(self.meta.get(MANUAL_KEY) or ())
+        value = self.meta.get(MANUAL_KEY) or ()
+        return {value} if isinstance(value, str) else set(map(str, value))
 
 
 def escape_markdown(text: str) -> str:
@@ -144,8 +145,34 @@ def parse(text: str) -> Post:
     for key in ("title", "date", SLUG_KEY):
         if not meta.get(key):
             raise PostError(f"front matter has no {key!r}")
+    _check_types(meta)
     body = text[end + 1 + len(FRONT_MATTER_DELIMITER) :].lstrip("\n")
     return Post(meta=meta, body=body)
+
+
+# What a field must hold, where a wrong type would break the build or the importer.
+_FIELD_TYPES = {
+    "date": (date,),
+    "published": (date,),
+    "observed": (date,),
+    "upvotes": (int,),
+    "comments": (int,),
+    "author_count": (int,),
+    "github_stars": (int,),
+    "paper_authors": (list,),
+    "ai_keywords": (list,),
+    TAGS_KEY: (list,),
+    EXTRA_TAGS_KEY: (list,),
+    REMOVED_TAGS_KEY: (list,),
+}
+
+
+def _check_types(meta: dict) -> None:
+    for key, types in _FIELD_TYPES.items():
+        value = meta.get(key)
+        if value is not None and (not isinstance(value, types) or isinstance(value, bool) and int in types):
+            expected = {date: "a date (YYYY-MM-DD)", int: "a whole number", list: "a list"}[types[0]]
+            raise PostError(f"{key!r} is {value!r}, not {expected}")
 
 
 def paper_from_post(post: Post) -> Paper:

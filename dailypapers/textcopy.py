@@ -2,7 +2,9 @@
 
 Per paper the page copies as: the title, the abstract (one paragraph), `• N authors`,
 a `·` line, and the arXiv date with an optional upvote count (`Dec 14, 2023 1`).
-The page header carries the listing's day (`Jan 7`); dates may omit the year.
+The page header carries the listing's day (`Jan 7`); dates may omit the year. Copies pasted
+one after another each bring their header (and day); text after the last entry's date line
+is an entry cut off, and reported.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ _CHROME_RE = re.compile(
 # A chunk with a line this long that never reached its authors line is a cut-off entry,
 # not page chrome.
 _ABSTRACT_MIN = 200
+_BOM_RE = re.compile("^\ufeff", re.MULTILINE)
 
 
 def parse_date(text: str, scraped_on: date) -> tuple[date, int] | None:
@@ -59,9 +62,12 @@ def _month_number(name: str) -> int | None:
 
 
 def parse(text: str, filename: str, scraped_on: date) -> ParseResult:
+    # Line ends of any system; byte-order marks where one copy was pasted after another.
+    text = _BOM_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     lines = text.split("\n")
     result = ParseResult()
     chunk: list[tuple[int, str]] = []  # non-blank lines since the last entry: (line number, text)
+    day = None  # the listing's day; a later page header (copies pasted together) may name another
     index = 0
     while index < len(lines):
         line = lines[index].strip()
@@ -75,22 +81,27 @@ def parse(text: str, filename: str, scraped_on: date) -> ParseResult:
             continue
         # `• N authors`, then `·`, then the date line: skip blank lines between them.
         index, trailer = _read_trailer(lines, index)
-        entry_lines = _drop_header(chunk, result, scraped_on) if not result.papers else chunk
+        header_day, entry_lines = _split_header(chunk, scraped_on, first=not result.papers and not result.errors)
+        day = header_day or day
+        result.day = result.day or day
         chunk = []
         paper_or_error = _make_paper(entry_lines, number, authors, trailer, filename, scraped_on)
         if isinstance(paper_or_error, str):
             result.errors.append(paper_or_error)
         else:
+            paper_or_error.day = day
             result.papers.append((entry_lines[0][0], paper_or_error))
-    if not result.papers and not result.errors:
-        _drop_header(chunk, result, scraped_on)
-    if any(len(text) >= _ABSTRACT_MIN for _, text in chunk):
+    first = not result.papers and not result.errors
+    header_day, rest = _split_header(chunk, scraped_on, first)
+    result.day = result.day or header_day
+    # A copy ends with an entry's date line: past the first entry, any text left is an entry
+    # the file lost the end of. Before it, only a long line tells an entry from page chrome.
+    rest = [item for item in rest if not _CHROME_RE.match(item[1])]
+    if rest and (not first or any(len(text) >= _ABSTRACT_MIN for _, text in rest)):
         result.errors.append(
-            f"{filename}:{chunk[0][0]}: entry ends before its '• N authors' and date lines "
+            f"{filename}:{rest[0][0]}: entry ends before its '• N authors' and date lines "
             "(file cut off?)"
         )
-    for _, paper in result.papers:
-        paper.day = result.day
     if not result.papers and not result.errors:
         result.errors.append(f"{filename}: no papers found (is this a text copy of huggingface.co/papers?)")
     return result
@@ -110,19 +121,19 @@ def _read_trailer(lines: list[str], index: int) -> tuple[int, list[tuple[int, st
     return index, trailer
 
 
-def _drop_header(chunk, result: ParseResult, scraped_on: date):
-    """Remove page chrome before the first entry, taking the listing's day from it."""
-    body = []
-    for number, text in chunk:
-        parsed = parse_date(text, scraped_on)
-        if parsed and parsed[1] == 0 and result.day is None and len(text) < 20:
-            result.day = parsed[0]
-            body = []  # everything before the day line is header
-            continue
-        if _CHROME_RE.match(text):
-            continue
-        body.append((number, text))
-    return body
+def _split_header(chunk, scraped_on: date, first: bool):
+    """(the day a page header in `chunk` names, or None; the chunk without the header).
+
+    Before the first entry, everything up to the day line (`Jan 7`) is header, and page
+    chrome is dropped. Later, in a copy pasted after another, lines are a header only where
+    page chrome comes before a day line."""
+    for position, (_, text) in enumerate(chunk):
+        parsed = parse_date(text, scraped_on) if len(text) < 20 else None
+        if parsed and parsed[1] == 0 and (first or any(_CHROME_RE.match(t) for _, t in chunk[:position])):
+            return parsed[0], [item for item in chunk[position + 1 :] if not _CHROME_RE.match(item[1])]
+    if first:
+        return None, [item for item in chunk if not _CHROME_RE.match(item[1])]
+    return None, chunk
 
 
 def _make_paper(entry_lines, authors_line, authors, trailer, filename, scraped_on) -> Paper | str:
