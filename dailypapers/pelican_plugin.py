@@ -13,6 +13,7 @@ processes when there are many.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import multiprocessing
@@ -154,8 +155,14 @@ def _in_workers(function, items: list, processes: int) -> list:
     if processes < 2 or len(items) < PARALLEL_MIN_PAGES:
         return function(items)
     chunks = [items[i::processes] for i in range(processes)]
-    with multiprocessing.get_context("fork").Pool(processes) as pool:
-        return [result for part in pool.map(function, chunks) for result in part]
+    # Objects made so far go to a generation the collector never visits: in the forked
+    # workers it would otherwise write to every page of them and unshare them all.
+    gc.freeze()
+    try:
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            return [result for part in pool.map(function, chunks) for result in part]
+    finally:
+        gc.unfreeze()
 
 
 _pending: list[OutputFile] = []  # what forked render workers inherit
