@@ -137,21 +137,22 @@ def import_files(
     dry_run: bool = False,
 ) -> ImportSummary:
     summary = ImportSummary()
-    results = []
-    for path in paths:
-        try:
-            result = parse_file(Path(path), scraped_on)
-        except InputError as error:
-            summary.errors.append(str(error))
-            continue
-        summary.errors.extend(result.errors)
-        for number, paper in result.papers:
-            if paper.filing_day is None:
-                summary.errors.append(f"{path}: entry {number}: no Daily Papers day and no publish date")
-        result.papers = [(n, p) for n, p in result.papers if p.filing_day is not None]
-        results.append(result)
     store = PostStore(content_dir)
+    # The lock comes first: a second import is refused at once, not after parsing.
     with store.lock():
+        results = []
+        for path in paths:
+            try:
+                result = parse_file(Path(path), scraped_on)
+            except InputError as error:
+                summary.errors.append(str(error))
+                continue
+            summary.errors.extend(result.errors)
+            for number, paper in result.papers:
+                if paper.filing_day is None:
+                    summary.errors.append(f"{path}: entry {number}: no Daily Papers day and no publish date")
+            result.papers = [(n, p) for n, p in result.papers if p.filing_day is not None]
+            results.append(result)
         import_results(results, store, taxonomy, summary, dry_run)
     return summary
 

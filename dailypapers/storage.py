@@ -32,7 +32,8 @@ class InputError(Exception):
     """An input file that cannot be read at all; the message is one line for the user."""
 
 
-def write_atomic(path: Path, data: str | bytes, durable: bool = True) -> None:
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write source data (posts, raw responses) atomically and durably."""
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".tmp", dir=path.parent)
@@ -41,9 +42,8 @@ def write_atomic(path: Path, data: str | bytes, durable: bool = True) -> None:
         os.fchmod(fd, 0o644)
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
-            if durable:
-                handle.flush()
-                os.fsync(handle.fileno())
+            handle.flush()
+            os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
