@@ -62,6 +62,7 @@ DEFAULTS = {
 CACHE_FILE = "dailypapers-build.sqlite"
 # Below this many pages to render, forking workers costs more than it saves.
 PARALLEL_MIN_PAGES = 400
+WORKER_CHUNK_ITEMS = 4000  # pages (or posts) a worker handles before a fresh one takes over
 SETTINGS_NOT_IN_OUTPUT = {"BUILD_PROCESSES"}  # change how a build runs, not what it makes
 CODE_FILES = ("archive.py", "charts.py", "feeds.py", "mathml.py", "model.py", "pelican_plugin.py", "posts.py", "tagging.py")
 
@@ -154,13 +155,16 @@ def _in_workers(function, items: list, processes: int) -> list:
     """function(chunk) over chunks of items, in forked processes when it pays."""
     if processes < 2 or len(items) < PARALLEL_MIN_PAGES:
         return function(items)
-    chunks = [items[i::processes] for i in range(processes)]
+    # Many chunks, each in a freshly forked worker: a worker's memory grows as it touches
+    # (and so unshares) the parent's objects, and a short-lived one never grows far.
+    count = max(processes, -(-len(items) // WORKER_CHUNK_ITEMS))
+    chunks = [part for part in (items[i::count] for i in range(count)) if part]
     # Objects made so far go to a generation the collector never visits: in the forked
     # workers it would otherwise write to every page of them and unshare them all.
     gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(processes) as pool:
-            return [result for part in pool.map(function, chunks) for result in part]
+        with multiprocessing.get_context("fork").Pool(processes, maxtasksperchild=1) as pool:
+            return [result for part in pool.map(function, chunks, chunksize=1) for result in part]
     finally:
         gc.unfreeze()
 
