@@ -204,12 +204,11 @@ class ArchiveGenerator(Generator):
             self._tag_refs[name] = ref
         return ref
 
-    def build_key(self) -> str:
+    def build_key(self, code: str) -> str:
         """Everything every page depends on: theme, settings, taxonomy, this code."""
         theme = sorted(Path(self.theme, "templates").rglob("*.html"))
-        code = [Path(__file__).with_name(name) for name in CODE_FILES]
         taxonomy = Path(self.settings["TAXONOMY_FILE"])
-        files = [p.read_bytes() for p in theme + code + ([taxonomy] if taxonomy.is_file() else [])]
+        files = [p.read_bytes() for p in theme + ([taxonomy] if taxonomy.is_file() else [])]
         settings = sorted(
             (k, repr(v))
             for k, v in self.settings.items()
@@ -217,11 +216,11 @@ class ArchiveGenerator(Generator):
             and k not in SETTINGS_NOT_IN_OUTPUT
             and isinstance(v, (str, int, float, bool, list, tuple, dict, type(None)))
         )
-        return _digest(*files, settings)
+        return _digest(code, *files, settings)
 
     def generate_context(self):
-        self.key = self.build_key()
         code = _digest(*(Path(__file__).with_name(n).read_bytes() for n in CODE_FILES))
+        self.key = self.build_key(code)
         self.cache = BuildCache(self.cache_path, version=code)
         self.archive = archive.build(self._read_entries())
         self.context["archive"] = self.archive
@@ -229,8 +228,8 @@ class ArchiveGenerator(Generator):
     def _read_entries(self) -> list[archive.PaperEntry]:
         cached = self.cache.post_index()
         files = PostStore(Path(self.path)).scan()
-        current, stale, touched = {}, [], []
-        stats = {}
+        current, stale, stats = {}, [], {}
+        retimed = False  # same bytes, new file times: only the saved index needs them
         for path, mtime, size in files:
             stats[path] = (mtime, size)
             hit = cached.get(path)
@@ -238,7 +237,7 @@ class ArchiveGenerator(Generator):
                 current[path] = hit[2:]
             elif hit and hit[2] == file_digest(Path(path)):  # same bytes, new mtime (a fresh checkout)
                 current[path] = hit[2:]
-                touched.append((mtime, size, path))
+                retimed = True
             else:
                 stale.append((path, mtime, size))
         global _cache
@@ -248,9 +247,8 @@ class ArchiveGenerator(Generator):
                 logger.error("skipped post: %s", rest[0])
             else:
                 current[path] = tuple(rest)
-        self.cache.touch_posts(touched)
         self.cache.forget_posts(set(cached) - set(current))
-        if stale or touched or len(cached) != len(current):
+        if stale or retimed or len(cached) != len(current):
             self.cache.save_post_index({path: stats[path] + entry for path, entry in current.items()})
         details = self.cache.details
         return [

@@ -345,10 +345,6 @@ class BuildCache:
                 [(p, m, s, d, pickle.dumps(meta, protocol=pickle.HIGHEST_PROTOCOL), h, t) for p, m, s, d, meta, h, t in rows],
             )
 
-    def touch_posts(self, rows: list[tuple]) -> None:
-        """rows of (mtime_ns, size, path): same content, new file times."""
-        with self.db:
-            self.db.executemany("UPDATE posts SET mtime_ns = ?, size = ? WHERE path = ?", rows)
 
     def forget_posts(self, paths) -> None:
         with self.db:
