@@ -18,7 +18,7 @@ from datetime import date, datetime, timezone
 from pathlib import PurePath
 from urllib.parse import urlsplit
 
-from .model import Paper, ParseResult, flow_text
+from .model import Paper, ParseResult, flow_text, one_line
 
 _DAY_IN_NAME_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _GITHUB_SHORT_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+$")
@@ -174,8 +174,8 @@ def _author_names(authors: list) -> list[str]:
         if not isinstance(author, dict):
             raise _DataError(f"author {number} is {_describe(author)}, not an object")
         name = _field(author, f"paper.authors[{number}].name", str)
-        if name and name.strip():
-            names.append(" ".join(name.split()))
+        if name and one_line(name):
+            names.append(one_line(name))
     return names
 
 
@@ -183,7 +183,7 @@ def _keywords(keywords: list) -> list[str]:
     for number, keyword in enumerate(keywords, 1):
         if not isinstance(keyword, str):
             raise _DataError(f"`paper.ai_keywords[{number}]` is {_describe(keyword)}, expected text")
-    return [keyword.strip() for keyword in keywords if keyword.strip()]
+    return [one_line(keyword) for keyword in keywords if one_line(keyword)]
 
 
 def _organization(paper: dict, item: dict) -> str | None:
@@ -194,8 +194,8 @@ def _organization(paper: dict, item: dict) -> str | None:
             value = _field(value, label + ".fullname", str) or _field(value, label + ".name", str)
         elif value is not None and not isinstance(value, str):
             raise _DataError(f"`{label}` is {_describe(value)}, expected an object or text")
-        if value and value.strip():
-            return value.strip()
+        if value and one_line(value):
+            return one_line(value)
     return None
 
 

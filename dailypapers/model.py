@@ -92,6 +92,11 @@ def slugify(title: str) -> str:
 _INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
+def one_line(text: str) -> str:
+    """A name or keyword: on one line, single-spaced, control characters dropped."""
+    return " ".join(_INVISIBLE.sub("", text).split())
+
+
 def flow_text(text: str) -> str:
     """Join hard-wrapped lines into flowing text; a blank line stays a paragraph break.
     Control characters are dropped."""

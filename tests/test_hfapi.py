@@ -252,6 +252,18 @@ def test_empty_author_names_are_skipped():
     assert paper.authors == ["A. One", "B. Two"] and paper.author_count == 2
 
 
+def test_names_keywords_and_organization_lose_control_characters():
+    """A NUL or escape in a name would reach pages as U+FFFD and cannot go into XML feeds."""
+    item = first_item("hfapi_2025-01-21.json")
+    item["paper"]["authors"] = [{"name": "Ada\x00 Love\x1blace"}, {"name": "\x07"}]
+    item["paper"]["ai_keywords"] = ["long\x0c context", "\x01"]
+    item["paper"]["organization"] = {"fullname": " Acme\x7f Labs "}
+    [(_, paper)] = parse_items([item]).papers
+    assert paper.authors == ["Ada Lovelace"] and paper.author_count == 1
+    assert paper.ai_keywords == ["long context"]
+    assert paper.organization == "Acme Labs"
+
+
 @pytest.mark.parametrize(
     "name, expected",
     [

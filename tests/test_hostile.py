@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 
 from dailypapers import posts
 from dailypapers.feeds import xml_text
-from dailypapers.model import flow_text
+from dailypapers.model import flow_text, one_line
 
 SAMPLE = FIXTURES / "hf-papers-textcopy-2026-01-07.txt"
 SAMPLE_PAPERS = 46
@@ -342,15 +342,15 @@ def output_problems(output: Path, pages: dict[Path, BeautifulSoup] | None = None
 def expected_paper(item: dict) -> dict:
     """What the pages must show of an API item (the parsers' whitespace rules applied)."""
     paper = item["paper"]
-    names = [" ".join(a["name"].split()) for a in paper["authors"] if a["name"].strip()]
+    names = [one_line(a["name"]) for a in paper["authors"] if one_line(a["name"])]
     others = (paper["projectPage"], item["thumbnail"])
     return {
         "title": flow_text(paper["title"]),
         "abstract": flow_text(paper["summary"]),
         "authors": names,
         "ai_summary": flow_text(paper["ai_summary"] or ""),
-        "ai_keywords": [k.strip() for k in paper["ai_keywords"] if k.strip()],
-        "organization": (paper["organization"] or "").strip(),
+        "ai_keywords": [one_line(k) for k in paper["ai_keywords"] if one_line(k)],
+        "organization": one_line(paper["organization"] or ""),
         # (value in the data, the link its page shows or None)
         "links": [
             (paper["githubRepo"], URLS_KEPT.get(paper["githubRepo"])),
