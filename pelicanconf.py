@@ -38,7 +38,7 @@ JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": T
 
 # The archive (see README "Configuration").
 INDEX_DAYS = 3
-TAG_PAGE_SIZE = 50
+TAG_PAGE_SIZE = 100
 FEED_MAX_ITEMS = 100
 TAXONOMY_FILE = "tags.yaml"
 CONTENT_DIR = PATH

@@ -19,7 +19,7 @@ def _level(count: int, most: int) -> int:
     return 0 if count == 0 else max(1, -(-count * LEVELS // max(most, 1)))
 
 
-def calendar_heatmap(year: Period, root: str) -> Markup:
+def calendar_heatmap(year: Period) -> Markup:
     """A GitHub-style calendar of a year: a column per week, a row per weekday; each day
     with papers links to its page."""
     first = date(year.start.year, 1, 1)
@@ -41,7 +41,7 @@ def calendar_heatmap(year: Period, root: str) -> Markup:
         rect = f'<rect x="{x}" y="{y}" width="{CELL}" height="{CELL}" rx="2" class="heat{_level(count, most)}"'
         if count:
             label = escape(f"{day:%B} {day.day}, {day.year}: {count} papers")
-            parts.append(f'<a href="{root}/{day:%Y/%m/%d}/" aria-label="{label}">{rect}><title>{label}</title></rect></a>')
+            parts.append(f'<a href="{day:%Y/%m/%d}/" aria-label="{label}">{rect}><title>{label}</title></rect></a>')
         else:
             parts.append(rect + "/>")
     width, height = weeks * step, top + 7 * step

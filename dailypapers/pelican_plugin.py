@@ -50,7 +50,7 @@ logger = logging.getLogger(__name__)
 DEFAULTS = {
     "INDEX_DAYS": 3,  # days shown on the home page
     "SUMMARY_LENGTH": 280,  # characters of the abstract shown in day lists
-    "TAG_PAGE_SIZE": 50,
+    "TAG_PAGE_SIZE": 100,
     "FEED_MAX_ITEMS": 100,  # entries of the main and the top feed
     "FEED_TAG_MAX_ITEMS": 50,
     "FEED_DAILY_DAYS": 30,  # entries (days) of the daily digest
@@ -188,6 +188,7 @@ class ArchiveGenerator(Generator):
         self._tag_refs: dict[str, archive.TagRef] = {}
         self._tag_lists: dict[tuple, list[archive.TagRef]] = {}
         self.env.filters["math"] = math_markup
+        self.env.policies["json.dumps_kwargs"] = {"sort_keys": True, "separators": (",", ":")}
         self.env.globals.update(calendar_heatmap=charts.calendar_heatmap, monthly_bars=charts.monthly_bars)
 
     def _load_taxonomy(self) -> Taxonomy | None:

@@ -64,7 +64,7 @@ def test_backfill_fetches_stores_imports_and_builds(site, server):
     (post,) = load_posts(site).values()
     site.build()
     paper_page = site.output / f"2025/01/21/{post.slug}/index.html"
-    soup = BeautifulSoup(paper_page.read_text(encoding="utf-8"), "html.parser")
+    soup = BeautifulSoup(paper_page.read_text(encoding="utf-8"), "lxml")
     assert soup.h1.get_text() == post.meta["title"]
     assert soup.find("a", href=f"https://arxiv.org/abs/{post.meta['arxiv_id']}") is not None
     authors = soup.select_one("p.byline").get_text()

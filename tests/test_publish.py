@@ -70,8 +70,10 @@ def links_in(path: str, body: bytes) -> list[str]:
     """Every URL a page, stylesheet, feed or feed list points at (relative ones as written)."""
     suffix = PurePosixPath(path).suffix
     if path.endswith("/") or suffix == ".html":
-        soup = BeautifulSoup(body, "html.parser")
-        return [tag[attr] for attr in ("href", "src") for tag in soup.find_all(attrs={attr: True})]
+        soup = BeautifulSoup(body, "lxml")
+        base = soup.base["href"] if soup.base else ""  # relative links start from the site root
+        links = [tag[attr] for attr in ("href", "src") for tag in soup.find_all(attrs={attr: True}) if tag.name != "base"]
+        return [link if urlsplit(link).scheme or link.startswith("/") else base + link for link in links]
     if suffix == ".css":
         return CSS_URL.findall(body.decode("utf-8"))
     if suffix in (".xml", ".opml"):

@@ -6,6 +6,7 @@ Needs what tests/test_browser.py needs: /usr/bin/chromium and node_modules/axe-c
 
 from __future__ import annotations
 
+import gzip
 import json
 import subprocess
 import sys
@@ -117,6 +118,30 @@ def test_only_paper_pages_are_indexed(site):
     entry = json.loads((site.output / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
     assert entry["version"] == "1.5.2"
     assert entry["languages"]["en"]["page_count"] == len(site.post_files())
+
+
+def indexed_pages(site: Site) -> dict[str, dict]:
+    """What Pagefind stored of each page, by URL: its fragment files are gzip of a marker
+    followed by JSON."""
+    pages = {}
+    for path in (site.output / "pagefind/fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(path.read_bytes())
+        fragment = json.loads(data[data.index(b"{"):])
+        pages[fragment["url"]] = fragment
+    return pages
+
+
+def test_the_index_holds_the_paper_not_the_page_furniture(site):
+    """pagefind.yml leaves out headings, the facts list and the BibTeX entry: a search for
+    "abstract", "upvotes" or "arXiv" must not match every paper."""
+    fragment = indexed_pages(site)[f"/2026/05/11/{MATH_SLUG}/"]
+    content = fragment["content"]
+    assert "Million-Token Contexts" in content and "routed sparse attention" in content
+    for furniture in ("Abstract", "Upvotes", "Daily Papers", "arXiv abstract", "@misc", "archivePrefix"):
+        assert furniture not in content, furniture
+    # What the excluded parts carry for Pagefind still counts.
+    assert fragment["meta"]["day"] == "May 11, 2026" and fragment["filters"]["year"] == ["2026"]
+    assert sorted(fragment["filters"]["tag"]) == ["Efficiency", "Language Models", "Long Context"]
 
 
 def test_a_query_finds_its_paper_first(page, servers, site):

@@ -9,7 +9,7 @@ const form = document.getElementById("search-form");
 const message = document.getElementById("search-status");
 const list = document.getElementById("search-results");
 const more = document.getElementById("search-more");
-const root = new URL(form.dataset.root, location.href);
+const root = document.baseURI; // the site root: every page has <base href> there
 
 let pagefind;
 let results = [];
