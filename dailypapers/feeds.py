@@ -16,6 +16,7 @@ from functools import cached_property
 from typing import Callable
 from xml.etree import ElementTree
 
+from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 from markupsafe import escape
 
@@ -46,6 +47,28 @@ class FeedItem:
     content_html: str
     authors: list[str] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)
+    # feedgen entries made of this item, by site URL: a paper in six tag feeds is made
+    # into an entry once (feedgen only reads an entry when it writes a feed).
+    _entries: dict[str, FeedEntry] = field(default_factory=dict, repr=False, compare=False)
+
+    def entry(self, base: str) -> FeedEntry:
+        made = self._entries.get(base)
+        if made is None:
+            made = self._entries[base] = FeedEntry()
+            made.id(self.id)
+            made.guid(self.id, permalink=False)
+            made.title(xml_text(self.title) or "(untitled)")  # feedgen refuses an empty title
+            made.link(href=base + self.url, rel="alternate")
+            made.published(self.published)
+            made.updated(self.published)
+            # Content only: Atom carries it as <content>, RSS as <description>. Setting a
+            # description too would put the abstract in every entry twice.
+            made.content(xml_text(self.content_html), type="html")
+            for name in self.authors:
+                made.author(name=xml_text(name))
+            for name in self.categories:
+                made.category(term=xml_text(name))
+        return made
 
 
 @dataclass
@@ -80,7 +103,9 @@ def paper_links(paper: PaperEntry) -> list[tuple[str, str]]:
 
 def paper_item(paper: PaperEntry) -> FeedItem:
     links = " · ".join(f'<a href="{escape(url)}">{escape(label)}</a>' for label, url in paper_links(paper))
-    html = paper.content + f"<p>{paper.upvotes} upvotes</p>" + (f"<p>{links}</p>" if links else "")
+    # No upvote count: it changes daily, and a reader that watches content would show the
+    # paper again each time.
+    html = paper.content + (f"<p>{links}</p>" if links else "")
     return FeedItem(
         id="urn:uuid:" + str(uuid.uuid5(ENTRY_ID_NAMESPACE, f"{paper.day.isoformat()}/{paper.slug}")),
         title=paper.title,
@@ -120,20 +145,7 @@ def render_xml(spec: FeedSpec, site_url: str) -> dict[str, bytes]:
     feed.updated(spec.updated)
     feed.lastBuildDate(spec.updated)
     for item in spec.items:
-        entry = feed.add_entry(order="append")
-        entry.id(item.id)
-        entry.guid(item.id, permalink=False)
-        entry.title(xml_text(item.title) or "(untitled)")  # feedgen refuses an empty title
-        entry.link(href=base + item.url, rel="alternate")
-        entry.published(item.published)
-        entry.updated(item.published)
-        # Content only: Atom carries it as <content>, RSS as <description>. Setting a
-        # description too would put the abstract in every entry twice.
-        entry.content(xml_text(item.content_html), type="html")
-        for name in item.authors:
-            entry.author(name=xml_text(name))
-        for name in item.categories:
-            entry.category(term=xml_text(name))
+        feed.add_entry(item.entry(base), order="append")
     # rel="self" must name the document it stands in, so it is set per format.
     alternate = {"href": base + spec.page_url, "rel": "alternate", "type": "text/html"}
     feed.link([alternate, {"href": base + spec.atom_path, "rel": "self", "type": "application/atom+xml"}])

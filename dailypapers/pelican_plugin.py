@@ -111,6 +111,7 @@ class OutputFile:
     save_as: str
     key: str
     render: Callable[[], bytes]
+    group: str = ""  # files made together (a feed's Atom and RSS) go to the same worker
 
 
 _markdown: Markdown | None = None
@@ -173,8 +174,8 @@ _pending: list[OutputFile] = []  # what forked render workers inherit
 _output_root: Path = Path(".")
 
 
-def _write_outputs(indices: list[int]) -> list[int]:
-    return [write_if_changed(_output_root / _pending[i].save_as, _pending[i].render()) for i in indices]
+def _write_outputs(groups: list[list[int]]) -> list[int]:
+    return [write_if_changed(_output_root / _pending[i].save_as, _pending[i].render()) for g in groups for i in g]
 
 
 class ArchiveGenerator(Generator):
@@ -187,6 +188,7 @@ class ArchiveGenerator(Generator):
         self.taxonomy = self._load_taxonomy()
         self._tag_refs: dict[str, archive.TagRef] = {}
         self._tag_lists: dict[tuple, list[archive.TagRef]] = {}
+        self._feed_items: dict[str, feeds.FeedItem] = {}
         self.env.filters["math"] = math_markup
         self.env.policies["json.dumps_kwargs"] = {"sort_keys": True, "separators": (",", ":")}
         self.env.globals.update(calendar_heatmap=charts.calendar_heatmap, monthly_bars=charts.monthly_bars)
@@ -324,7 +326,7 @@ class ArchiveGenerator(Generator):
         top = [p for p in newest if p.upvotes >= settings["FEED_TOP_THRESHOLD"]][:limit]
         days = site.days[::-1][: settings["FEED_DAILY_DAYS"]]
         def papers_feed(title, subtitle, atom, rss, page, papers):
-            return feeds.FeedSpec(title, subtitle, atom, rss, page, lambda: [feeds.paper_item(p) for p in papers])
+            return feeds.FeedSpec(title, subtitle, atom, rss, page, lambda: [self._feed_item(p) for p in papers])
 
         daily = feeds.FeedSpec(
             f"{name}: daily digest", "One entry a day: the day's papers, ranked by upvotes",
@@ -347,6 +349,13 @@ class ArchiveGenerator(Generator):
             ))
         return specs
 
+    def _feed_item(self, paper: archive.PaperEntry) -> feeds.FeedItem:
+        """One item per paper per process, whichever feeds show it (tag feeds share papers)."""
+        item = self._feed_items.get(paper.source_path)
+        if item is None:
+            item = self._feed_items[paper.source_path] = feeds.paper_item(paper)
+        return item
+
     def _feeds(self):
         site_url = self.site_url()
         specs = self.feed_specs()
@@ -361,7 +370,7 @@ class ArchiveGenerator(Generator):
                 return rendered[path]
 
             for path in (spec.atom_path, spec.rss_path):
-                yield OutputFile(path, key, lambda path=path, render_one=render_one: render_one(path))
+                yield OutputFile(path, key, lambda path=path, render_one=render_one: render_one(path), spec.atom_path)
         main, main_papers = specs[0]
         yield OutputFile(
             "feeds/feed.json",
@@ -387,7 +396,10 @@ class ArchiveGenerator(Generator):
             if previous.get(item.save_as) != item.key:
                 pending.append(item)
         _pending, _output_root = pending, output
-        written = sum(_in_workers(_write_outputs, list(range(len(pending))), self.settings["BUILD_PROCESSES"]))
+        groups: dict[str, list[int]] = {}
+        for index, item in enumerate(pending):
+            groups.setdefault(item.group or item.save_as, []).append(index)
+        written = sum(_in_workers(_write_outputs, list(groups.values()), self.settings["BUILD_PROCESSES"]))
         removed = [save_as for save_as in previous if save_as not in current]
         for save_as in removed:
             remove_output(output / save_as)
