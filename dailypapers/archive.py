@@ -131,16 +131,15 @@ class PaperEntry:
         body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
         return f"@misc{{{key},\n{body}\n}}"
 
-    def json_ld(self, url: str | None) -> dict:
-        """schema.org ScholarlyArticle data for the page at url (absolute, when the site has one)."""
+    @property
+    def json_ld(self) -> dict:
+        """schema.org ScholarlyArticle data (the page's own address is its canonical link)."""
         data = {
             "@context": "https://schema.org",
             "@type": "ScholarlyArticle",
             "headline": self.title,
             "datePublished": (self.published or self.day).isoformat(),
         }
-        if url:
-            data["url"] = url
         if self.arxiv_id:
             data["sameAs"] = f"https://arxiv.org/abs/{self.arxiv_id}"
         return data
