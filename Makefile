@@ -3,9 +3,9 @@ PY?=python3.11
 VENV?=.venv
 PYTHON=$(VENV)/bin/python
 PELICAN=$(VENV)/bin/pelican
-# Indexes output/ for the search page, after each build (pagefind-bin from PyPI: nothing is
-# downloaded at run time). The old bundle goes first: Pagefind leaves its stale files behind.
-PAGEFIND?=$(PYTHON) -m pagefind_bin
+# Indexes output/ for the search page after each build: Pagefind (pagefind-bin from PyPI,
+# nothing downloaded at run time), a bundle per year, only for years whose pages changed.
+SEARCH_INDEX=$(PYTHON) scripts/papers.py index --site "$(OUTPUTDIR)"
 PELICANOPTS?=
 
 BASEDIR=$(CURDIR)
@@ -57,8 +57,7 @@ install: $(VENV)/.installed node_modules/.package-lock.json
 
 html: install
 	$(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) $(PELICANOPTS)
-	rm -rf "$(OUTPUTDIR)/pagefind"
-	$(PAGEFIND) --site "$(OUTPUTDIR)"
+	$(SEARCH_INDEX)
 
 clean:
 	[ ! -d "$(OUTPUTDIR)" ] || rm -rf "$(OUTPUTDIR)"
@@ -74,8 +73,7 @@ devserver: install
 
 publish: install
 	$(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) -s $(PUBLISHCONF) $(PELICANOPTS)
-	rm -rf "$(OUTPUTDIR)/pagefind"
-	$(PAGEFIND) --site "$(OUTPUTDIR)"
+	$(SEARCH_INDEX)
 
 # For hosting from a branch instead of GitHub Actions (see README "Host your own archive").
 github: publish

@@ -1,8 +1,8 @@
-"""The `papers` command: import, fetch, backfill, refresh, retag.
+"""The `papers` command: import, fetch, backfill, refresh, retag, index.
 
 Exit status: 0 when everything went in, 1 when some entries or days were skipped,
 2 for a usage or configuration error (bad settings, another import running, a content
-folder that cannot be written).
+folder that cannot be written) or a search index Pagefind could not make.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sys
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from . import fetch
+from . import fetch, searchindex
 from . import settings as settings_module
 from .importer import import_files, retag_all
 from .storage import InputError, RawStore
@@ -52,6 +52,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     retag = commands.add_parser("retag", help="re-apply the taxonomy to every post")
     retag.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
+
+    index = commands.add_parser("index", help="index the built site for search (the years whose pages changed)")
+    index.add_argument("--site", type=Path, default=Path("output"), help="the built site (default: %(default)s)")
+    index.add_argument("--settings", type=Path, default=Path("pagefind.yml"), help="Pagefind's settings (default: %(default)s)")
+    index.add_argument("--all", action="store_true", help="index every year again")
     return parser
 
 
@@ -107,7 +112,27 @@ def cmd_retag(args, settings, taxonomy) -> int:
     return EXIT_SKIPPED if summary.errors else EXIT_OK
 
 
-COMMANDS = {"import": cmd_import, "fetch": cmd_fetch, "backfill": cmd_fetch, "refresh": cmd_fetch, "retag": cmd_retag}
+def cmd_index(args, settings, taxonomy) -> int:
+    if not args.site.is_dir():
+        print(f"error: {args.site}: no built site here (run `make html` first)", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        summary = searchindex.index_site(args.site, args.settings, force=args.all)
+    except searchindex.SearchIndexError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    print(summary.format())
+    return EXIT_OK
+
+
+COMMANDS = {
+    "import": cmd_import,
+    "fetch": cmd_fetch,
+    "backfill": cmd_fetch,
+    "refresh": cmd_fetch,
+    "retag": cmd_retag,
+    "index": cmd_index,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

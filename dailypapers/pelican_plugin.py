@@ -286,7 +286,8 @@ class ArchiveGenerator(Generator):
         yield self._page("index.html", "index", [digests(p for d in latest for p in d.papers)], days=latest)
         day_counts = [(d.url, len(d.papers)) for d in site.days]
         yield self._page("archives/index.html", "archives", [day_counts], years=site.years[::-1])
-        yield self._page("search/index.html", "search", [])
+        years = [year.start.year for year in site.years[::-1]]  # the search index has a bundle for each
+        yield self._page("search/index.html", "search", [years], years=years)
         for paper in site.papers:
             yield self._page(paper.save_as, "paper", [paper.digest], paper=paper)
         for day in site.days:

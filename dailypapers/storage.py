@@ -1,5 +1,5 @@
 """All file I/O: reading inputs, the post tree, raw API responses, the import lock,
-the build's cache and its output files.
+the build's cache, its output files and the search index's folders.
 
 Every write is atomic (a temp file in the same folder, then a rename), so a killed
 process leaves each file either old or new, never partial. Source data is also fsynced;
@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import pickle
+import shutil
 import sqlite3
 import tempfile
 from dataclasses import dataclass
@@ -269,6 +270,34 @@ def remove_output(path: Path) -> None:
         path.unlink()
     with contextlib.suppress(OSError):
         path.parent.rmdir()
+
+
+def read_bytes_if_file(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return None
+
+
+def remove_tree(path: Path) -> None:
+    """Delete a file, or a folder with all it holds; nothing when it is not there."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+
+
+def replace_folder(fresh: Path, target: Path) -> None:
+    """Put the folder `fresh` in `target`'s place. Folders cannot be swapped in one rename:
+    the old one steps aside first, so `target` is only ever whole (or, between two
+    renames, briefly missing)."""
+    old = target.with_name(f".{target.name}.old")
+    remove_tree(old)
+    if target.exists():
+        os.replace(target, old)
+    os.replace(fresh, target)
+    remove_tree(old)
 
 
 class BuildCache:

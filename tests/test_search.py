@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import gzip
 import json
-import subprocess
-import sys
 import threading
+from datetime import datetime
 from functools import partial
 from http.server import ThreadingHTTPServer
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from conftest import Site
@@ -57,7 +56,7 @@ def site(tmp_path_factory) -> Site:
     post = posts.post_from_paper(MATH_PAPER, MATH_SLUG, ["Language Models", "Efficiency", "Long Context"])
     (site.content / "papers/2026/05/11" / f"{MATH_SLUG}.md").write_text(posts.render(post), encoding="utf-8")
     site.build()
-    subprocess.run([sys.executable, "-m", "pagefind_bin", "--site", "output", "--quiet"], cwd=site.root, check=True)
+    site.papers("index")  # as `make html` does
     # The same files under a sub-path, as GitHub Pages serves a project site.
     (site.root / "www").mkdir()
     (site.root / "www" / SUBPATH).symlink_to(site.output)
@@ -114,17 +113,23 @@ def search_for(page, url: str, query: str) -> None:
     expect(page.locator("#search-status")).to_contain_text("found")
 
 
-def test_only_paper_pages_are_indexed(site):
-    entry = json.loads((site.output / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
-    assert entry["version"] == "1.5.2"
-    assert entry["languages"]["en"]["page_count"] == len(site.post_files())
+def test_only_paper_pages_are_indexed_a_bundle_per_year(site):
+    counts = {}
+    for path in site.post_files():
+        year = path.relative_to(site.content / "papers").parts[0]
+        counts[year] = counts.get(year, 0) + 1
+    assert sorted(p.name for p in (site.output / "pagefind").iterdir()) == sorted(counts) == ["2024", "2026"]
+    for year, count in counts.items():
+        entry = json.loads((site.output / "pagefind" / year / "pagefind-entry.json").read_text(encoding="utf-8"))
+        assert entry["version"] == "1.5.2"
+        assert entry["languages"]["en"]["page_count"] == count
 
 
 def indexed_pages(site: Site) -> dict[str, dict]:
     """What Pagefind stored of each page, by URL: its fragment files are gzip of a marker
     followed by JSON."""
     pages = {}
-    for path in (site.output / "pagefind/fragment").glob("*.pf_fragment"):
+    for path in (site.output / "pagefind").glob("*/fragment/*.pf_fragment"):
         data = gzip.decompress(path.read_bytes())
         fragment = json.loads(data[data.index(b"{"):])
         pages[fragment["url"]] = fragment
@@ -193,6 +198,24 @@ def test_tag_and_year_filters(page, servers, site):
     expect(page.locator("#search-status")).to_have_text(f"{len(in_2024)} papers found")
     assert page.get_by_label("Year", exact=True).input_value() == "2024"
     assert all(day.endswith(", 2024") for day in page.locator("#search-results .meta").all_inner_texts())
+
+
+def test_a_filter_alone_lists_papers_newest_first_across_years(page, servers, site):
+    """Each year's bundle returns its own papers; merged, they must still read newest first."""
+    by_tag: dict[str, list] = {}
+    for post in all_posts(site):
+        for tag in post.meta["tags"]:
+            by_tag.setdefault(tag, []).append(post.meta["date"])
+    tag, days = max(by_tag.items(), key=lambda item: (len({d.year for d in item[1]}), len(item[1])))
+    assert len({d.year for d in days}) == 2, "the fixtures give no tag in both years"
+    page.goto(servers["root"] + "search/?" + urlencode({"tag": tag}))
+    expect(page.locator("#search-status")).to_have_text(f"{len(days)} papers found")
+    items = page.locator("#search-results > li")
+    while (shown := items.count()) < len(days):  # 20 at a time
+        page.locator("#search-more").click()
+        expect(items).not_to_have_count(shown)
+    listed = [datetime.strptime(text, "%B %d, %Y").date() for text in page.locator("#search-results .meta").all_inner_texts()]
+    assert listed == sorted(days, reverse=True)
 
 
 def test_search_works_under_a_sub_path(page, servers):

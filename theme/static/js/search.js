@@ -1,5 +1,5 @@
-// The search page: queries the Pagefind index that `make html` writes to pagefind/, in the
-// browser. Every URL is worked out from this page's own address, so the site works under a
+// The search page: queries the Pagefind index that `make html` writes to pagefind/YYYY/, in
+// the browser. Every URL is worked out from this page's own address, so the site works under a
 // sub-path. The form is hidden without JavaScript; a <noscript> note says where to go instead.
 
 const PAGE_SIZE = 20;
@@ -11,7 +11,7 @@ const list = document.getElementById("search-results");
 const more = document.getElementById("search-more");
 const root = document.baseURI; // the site root: every page has <base href> there
 
-let pagefind;
+let bundles = []; // a Pagefind index per year, newest first
 let results = [];
 let run = 0; // the latest search: an older one that finishes late shows nothing
 let timer;
@@ -46,6 +46,18 @@ function resultItem(data) {
 function fillSelect(select, counts, order) {
   const values = Object.keys(counts || {}).sort(order);
   select.append(...values.map((value) => new Option(`${value} (${counts[value].toLocaleString("en")})`, value)));
+}
+
+// Counts per filter value, summed over the years' bundles.
+function mergeCounts(all) {
+  const merged = {};
+  for (const counts of all) {
+    for (const [name, values] of Object.entries(counts)) {
+      merged[name] ??= {};
+      for (const [value, count] of Object.entries(values)) merged[name][value] = (merged[name][value] || 0) + count;
+    }
+  }
+  return merged;
 }
 
 function chosen() {
@@ -88,9 +100,12 @@ async function search() {
   }
   // Without words, a filter lists its papers newest first.
   const options = query ? { filters } : { filters, sort: { day: "desc" } };
-  const found = await pagefind.search(query || null, options);
+  const found = await Promise.all(bundles.map((bundle) => bundle.search(query || null, options)));
   if (mine !== run) return;
-  results = found.results;
+  // Years come newest first, each sorted by day: a filter alone keeps that order; words
+  // rank by score across all years (the sort is stable).
+  results = found.flatMap((each) => each.results);
+  if (query) results.sort((a, b) => b.score - a.score);
   await showMore(true);
   if (mine !== run) return;
   const count = results.length;
@@ -99,14 +114,18 @@ async function search() {
 
 async function start() {
   try {
-    // Pagefind takes the site's address (its result URLs' base) from the bundle's own.
-    pagefind = await import(new URL("pagefind/pagefind.js", root).href);
+    // A bundle per year (only a changed year is indexed again), each its own module.
+    // Pagefind takes the site's address, its result URLs' base, from the part of a
+    // bundle's path before "pagefind/".
+    const years = form.dataset.years.split(" ").filter(Boolean);
+    bundles = await Promise.all(years.map((year) => import(new URL(`pagefind/${year}/pagefind.js`, root).href)));
+    if (!bundles.length) throw new Error("no papers, no index");
   } catch (error) {
     message.textContent =
       "Search is unavailable: its index (pagefind/) did not load. `make html` builds it; open the site over HTTP (`make serve`), not as files.";
     throw error;
   }
-  const filters = await pagefind.filters();
+  const filters = mergeCounts(await Promise.all(bundles.map((bundle) => bundle.filters())));
   fillSelect(form.elements.tag, filters.tag, (a, b) => a.localeCompare(b, "en"));
   fillSelect(form.elements.year, filters.year, (a, b) => b.localeCompare(a));
   const params = new URLSearchParams(location.search);
