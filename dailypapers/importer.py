@@ -140,6 +140,8 @@ def import_files(
     store = PostStore(content_dir)
     # The lock comes first: a second import is refused at once, not after parsing.
     with store.lock():
+        if not dry_run:
+            store.remove_leftover_temp_files()  # of an import that was killed
         results = []
         for path in paths:
             try:
@@ -162,6 +164,8 @@ def retag_all(content_dir: Path, taxonomy: Taxonomy, dry_run: bool = False) -> I
     summary = ImportSummary()
     store = PostStore(content_dir)
     with store.lock():
+        if not dry_run:
+            store.remove_leftover_temp_files()
         for stored in store.load_all(summary.errors):
             existing = stored.post
             if posts.TAGS_KEY in existing.manual:

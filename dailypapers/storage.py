@@ -174,6 +174,15 @@ class PostStore:
         write_atomic(path, text)
         return True
 
+    def remove_leftover_temp_files(self) -> None:
+        """write_atomic's temp files that a killed import left behind. Call it holding the
+        lock: then no write is in progress."""
+        for folder, _, names in os.walk(self.root):
+            for name in names:
+                if name.startswith(".") and name.endswith(".tmp"):
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(os.path.join(folder, name))
+
     @contextlib.contextmanager
     def lock(self):
         """Hold an exclusive lock for the whole import; a second import fails at once."""

@@ -82,11 +82,15 @@ def test_a_killed_import_leaves_every_post_old_or_new(site, tmp_path):
         posts.parse(killed[name].decode("utf-8"))  # whole: never a partial file
     assert set(old) <= posts_left  # nothing that was there is gone
 
-    # The lock died with the process: the same import, run again, completes it.
+    # The lock died with the process: the same import, run again, completes it, and clears
+    # what the killed one left (a planted leftover too: the kill may miss a write).
+    leftover = (site.content / "papers" / sorted(posts_left)[0]).with_name(".planted.md.x1y2z3.tmp")
+    leftover.write_text("a partial post", encoding="utf-8")
     finished = site.papers("import", "--scraped-on", "2026-02-21", str(new_source))
     assert "0 skipped" in finished.stdout
     final = content_files(site)
     assert sum(1 for name in final if not os.path.basename(name).startswith(".")) == 10_000
+    assert not [name for name in final if name.endswith(".tmp")]
     for name in posts_left:
         assert killed[name] in (old.get(name), final[name]), f"{name} is neither the old post nor the new"
 
