@@ -136,14 +136,14 @@ def _read_posts(files: list[tuple[str, int, int]]) -> list[tuple]:
     if _markdown is None:
         _markdown = Markdown(extensions=[], output_format="html")
     results, batch = [], []
-    for path, mtime, size in files:
+    for path, _, _ in files:
         try:
             post, digest = read_post(Path(path))
         except PostError as error:
             results.append((path, str(error)))
             continue
         html = render_math_html(body_html(post.body, _markdown))
-        batch.append((path, mtime, size, digest, post.meta, html, unescape_markdown(post.body.strip())))
+        batch.append((path, post.meta, html, unescape_markdown(post.body.strip())))
         results.append((path, digest, *summary_of(post.meta)))
         if len(batch) >= 500:
             _cache.put_posts(batch)

@@ -320,8 +320,7 @@ class BuildCache:
 
     SCHEMA = (
         "CREATE TABLE IF NOT EXISTS info (name TEXT PRIMARY KEY, value TEXT)",
-        "CREATE TABLE IF NOT EXISTS posts (path TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER,"
-        " digest TEXT, meta BLOB, html TEXT, text TEXT)",
+        "CREATE TABLE IF NOT EXISTS posts (path TEXT PRIMARY KEY, meta BLOB, html TEXT, text TEXT)",
         "CREATE TABLE IF NOT EXISTS outputs (save_as TEXT PRIMARY KEY, key TEXT)",
     )
 
@@ -376,11 +375,12 @@ class BuildCache:
             )
 
     def put_posts(self, rows: list[tuple]) -> None:
-        """rows of (path, mtime_ns, size, digest, meta, html, text)."""
+        """rows of (path, meta, html, text); whether a row is current is the post index's
+        business (its file's time, size and digest)."""
         with self.db:
             self.db.executemany(
-                "INSERT OR REPLACE INTO posts VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(p, m, s, d, pickle.dumps(meta, protocol=pickle.HIGHEST_PROTOCOL), h, t) for p, m, s, d, meta, h, t in rows],
+                "INSERT OR REPLACE INTO posts VALUES (?, ?, ?, ?)",
+                [(p, pickle.dumps(meta, protocol=pickle.HIGHEST_PROTOCOL), h, t) for p, meta, h, t in rows],
             )
 
 
