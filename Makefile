@@ -106,7 +106,7 @@ REAL?=
 STOCK?=
 .PHONY: bench
 bench: install
-	$(PYTHON) scripts/bench.py --n $(N) $(if $(REAL),--real $(REAL)) $(if $(STOCK),--stock)
+	$(PYTHON) scripts/bench.py --n $(N) $(if $(REAL),--real $(REAL)) $(if $(STOCK),--stock) $(if $(SEARCH),--search)
 
 # tests/test_browser.py drives Debian's Chromium at /usr/bin/chromium (Playwright never downloads
 # a browser). Installed here when missing and running as root; otherwise says what to install.

@@ -2,7 +2,7 @@
 """Benchmark of the site build: synthetic papers (and optionally the real archive) built
 by separate `pelican` processes, each timed with its own peak memory.
 
-    python scripts/bench.py [--n 40000] [--real hf-daily-papers.tar.xz] [--stock] [--keep]
+    python scripts/bench.py [--n 40000] [--real hf-daily-papers.tar.xz] [--stock] [--search] [--keep]
 
 Progress goes to stderr; the last line of stdout is one JSON object of the results.
 """
@@ -33,7 +33,7 @@ from dailypapers.storage import POSTS_SUBDIR
 
 # Fixed, so every run builds the same days.
 NEWEST_DAY = date(2026, 6, 30)
-SITE_FILES = ("pelicanconf.py", "tags.yaml")
+SITE_FILES = ("pelicanconf.py", "tags.yaml", "pagefind.yml")
 VENV_BIN = Path(sys.executable).parent
 PELICAN = str(VENV_BIN / "pelican")
 MEMORY_SAMPLE_SECONDS = 0.1
@@ -210,17 +210,38 @@ def count_posts(site: Path) -> int:
     return sum(1 for _ in (site / "content" / POSTS_SUBDIR).glob("*/*/*/*.md"))
 
 
-def bench_synthetic(site: Path, source: synthetic.SyntheticPapers, timeout: float) -> dict:
+def search_index(site: Path, name: str, papers_script: Path, timeout: float) -> Run:
+    """`papers index` over the built site, as `make html` runs it last."""
+    log_path = site / f"{name}.log"
+    result = run([sys.executable, str(papers_script), "index", "--site", "output"], site, log_path, timeout)
+    if result.exit_code != 0:
+        raise BenchError(f"{name}: papers index exited with {result.exit_code}; end of {log_path}:\n{log_tail(log_path)}")
+    progress(f"{name}: {result.seconds:.1f} s, peak {result.peak_rss_mib:.0f} MiB; {log_tail(log_path, 1).strip()}")
+    return result
+
+
+def bench_synthetic(site: Path, source: synthetic.SyntheticPapers, timeout: float, papers_script: Path | None) -> dict:
+    """The build figures; with papers_script, the search index's too (a first index of
+    every year, then the one year a new day changes)."""
     # A clean build: no output and no build cache (Pelican's CACHE_PATH, which the plugin uses).
     for leftover in ("output", "cache"):
         shutil.rmtree(site / leftover, ignore_errors=True)
     full = build(site, "full_build", timeout)
     output_mb, files = output_size(site / "output")
     progress(f"output: {output_mb} MB in {files} files")
+    search = {}
+    if papers_script:
+        first = search_index(site, "search_index_full", papers_script, timeout)
+        index_mb, index_files = output_size(site / "output" / "pagefind")
+        search = {"search_full_s": round(first.seconds, 2), "search_full_peak_mib": round(first.peak_rss_mib, 1),
+                  "search_mb": index_mb, "search_files": index_files}
     noop = build(site, "noop_rebuild", timeout)
     added = synthetic.write_posts(site / "content", source.papers(synthetic.PAPERS_PER_DAY, NEWEST_DAY + timedelta(days=1)))
     progress(f"added one day of {added} papers")
     add_day = build(site, "add_day_rebuild", timeout)
+    if papers_script:
+        day = search_index(site, "search_index_add_day", papers_script, timeout)
+        search.update(search_add_day_s=round(day.seconds, 2), search_add_day_peak_mib=round(day.peak_rss_mib, 1))
     return {
         "full_build_s": round(full.seconds, 2),
         "noop_rebuild_s": round(noop.seconds, 2),
@@ -228,6 +249,7 @@ def bench_synthetic(site: Path, source: synthetic.SyntheticPapers, timeout: floa
         "peak_rss_mib": round(max(full.peak_rss_mib, noop.peak_rss_mib, add_day.peak_rss_mib), 1),
         "output_mb": output_mb,
         "files": files,
+        **search,
     }
 
 
@@ -279,6 +301,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=40000, help="synthetic papers (default: %(default)s)")
     parser.add_argument("--real", type=Path, help="a tar.xz of daily API responses to import and build too")
     parser.add_argument("--stock", action="store_true", help="also build the synthetic posts with stock Pelican")
+    parser.add_argument("--search", action="store_true", help="also time the search index (papers index)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds before a step is killed (default: %(default)s)")
     args = parser.parse_args(argv)
@@ -297,9 +320,9 @@ def main(argv: list[str] | None = None) -> int:
 
         # Stock first, while the content is exactly the N papers our full build reads.
         stock = optional_part("stock", lambda: bench_stock(site, args.timeout)) if args.stock else {}
-        results = {"n": args.n, **bench_synthetic(site, source, args.timeout)}
+        importer = code / "scripts" / "papers.py"
+        results = {"n": args.n, **bench_synthetic(site, source, args.timeout, importer if args.search else None)}
         if args.real:
-            importer = code / "scripts" / "papers.py"
             results.update(optional_part("real", lambda: bench_real(args.real, real_site, importer, args.timeout)))
         results.update(stock)
     except BenchError as error:
