@@ -3,7 +3,7 @@
 Pagefind has no incremental mode, and one run over 40,000 pages takes minutes and
 gigabytes. A bundle per year (output/pagefind/2026/, ...) is made again only when that
 year's paper pages changed, so the daily update indexes the current year alone; the
-search page loads the newest year's bundle and merges the others into it.
+search page (theme/static/js/search.js) queries every year's bundle and merges the results.
 """
 
 from __future__ import annotations

@@ -157,14 +157,19 @@ def log_tail(log_path: Path, lines: int = 25) -> str:
     return "\n".join("    " + line for line in text[-lines:])
 
 
-def build(site: Path, name: str, timeout: float, settings: str = "pelicanconf.py", output: str = "output") -> Run:
-    """One `pelican` build in `site`, like `make html`. Raises BenchError when it fails."""
+def step(site: Path, name: str, command: list[str], timeout: float) -> Run:
+    """One measured command in `site`, its log in name.log. Raises BenchError when it fails."""
     log_path = site / f"{name}.log"
-    result = run([PELICAN, "content", "-o", output, "-s", settings], site, log_path, timeout)
+    result = run(command, site, log_path, timeout)
     if result.exit_code != 0:
-        raise BenchError(f"{name}: pelican exited with {result.exit_code}; end of {log_path}:\n{log_tail(log_path)}")
+        raise BenchError(f"{name}: {Path(command[0]).name} exited with {result.exit_code}; end of {log_path}:\n{log_tail(log_path)}")
     progress(f"{name}: {result.seconds:.1f} s, peak RSS {result.peak_rss_mib:.0f} MiB")
     return result
+
+
+def build(site: Path, name: str, timeout: float, settings: str = "pelicanconf.py", output: str = "output") -> Run:
+    """One `pelican` build in `site`, like `make html`."""
+    return step(site, name, [PELICAN, "content", "-o", output, "-s", settings], timeout)
 
 
 def output_size(folder: Path) -> tuple[float, int]:
@@ -212,12 +217,7 @@ def count_posts(site: Path) -> int:
 
 def search_index(site: Path, name: str, papers_script: Path, timeout: float) -> Run:
     """`papers index` over the built site, as `make html` runs it last."""
-    log_path = site / f"{name}.log"
-    result = run([sys.executable, str(papers_script), "index", "--site", "output"], site, log_path, timeout)
-    if result.exit_code != 0:
-        raise BenchError(f"{name}: papers index exited with {result.exit_code}; end of {log_path}:\n{log_tail(log_path)}")
-    progress(f"{name}: {result.seconds:.1f} s, peak {result.peak_rss_mib:.0f} MiB; {log_tail(log_path, 1).strip()}")
-    return result
+    return step(site, name, [sys.executable, str(papers_script), "index", "--site", "output"], timeout)
 
 
 def bench_synthetic(site: Path, source: synthetic.SyntheticPapers, timeout: float, papers_script: Path | None) -> dict:
