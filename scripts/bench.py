@@ -38,32 +38,8 @@ VENV_BIN = Path(sys.executable).parent
 PELICAN = str(VENV_BIN / "pelican")
 MEMORY_SAMPLE_SECONDS = 0.1
 
-# Stock Pelican 4.12 over the same posts: its own ArticlesGenerator and `simple` theme, no
-# plugins, no feeds. URLs, tag pagination and day/month/year pages mirror our site's, so
-# both builds write a comparable set of pages.
-STOCK_SETTINGS = """\
-SITENAME = "Daily Papers Archive (stock Pelican)"
-SITEURL = ""
-TIMEZONE = "UTC"
-DEFAULT_LANG = "en"
-PATH = "content"
-THEME = "simple"
-PLUGINS = []
-# Python-Markdown's meta extension, on in Pelican's default MARKDOWN settings, reads our
-# `---` front matter and YYYY-MM-DD dates. A YAML list `tags: [A, B]` arrives as the tags
-# "[A" and "B]": their slugs are still "a" and "b", so the tag pages are the same.
-ARTICLE_PATHS = ["papers"]
-PAGE_PATHS = []
-STATIC_PATHS = []
-ARTICLE_URL = "{date:%Y}/{date:%m}/{date:%d}/{slug}/"
-ARTICLE_SAVE_AS = ARTICLE_URL + "index.html"
-DEFAULT_PAGINATION = 50
-YEAR_ARCHIVE_SAVE_AS = "{date:%Y}/index.html"
-MONTH_ARCHIVE_SAVE_AS = "{date:%Y}/{date:%m}/index.html"
-DAY_ARCHIVE_SAVE_AS = "{date:%Y}/{date:%m}/{date:%d}/index.html"
-FEED_ALL_ATOM = FEED_ALL_RSS = CATEGORY_FEED_ATOM = TRANSLATION_FEED_ATOM = None
-AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = TAG_FEED_ATOM = None
-"""
+# Stock Pelican over the same posts (make bench STOCK=1).
+STOCK_SETTINGS = PROJECT / "scripts" / "stock_pelicanconf.py"
 
 
 class BenchError(Exception):
@@ -254,7 +230,7 @@ def bench_synthetic(site: Path, source: synthetic.SyntheticPapers, timeout: floa
 
 
 def bench_stock(site: Path, timeout: float) -> dict:
-    (site / "stock_pelicanconf.py").write_text(STOCK_SETTINGS, encoding="utf-8")
+    shutil.copy2(STOCK_SETTINGS, site / "stock_pelicanconf.py")
     stock = build(site, "stock_full_build", timeout, settings="stock_pelicanconf.py", output="stock-output")
     output_mb, files = output_size(site / "stock-output")
     progress(f"stock output: {output_mb} MB in {files} files")
