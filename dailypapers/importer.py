@@ -139,9 +139,7 @@ def import_files(
     summary = ImportSummary()
     store = PostStore(content_dir)
     # The lock comes first: a second import is refused at once, not after parsing.
-    with store.lock():
-        if not dry_run:
-            store.remove_leftover_temp_files()  # of an import that was killed
+    with store.lock(clear_leftovers=not dry_run):
         results = []
         for path in paths:
             try:
@@ -163,9 +161,7 @@ def retag_all(content_dir: Path, taxonomy: Taxonomy, dry_run: bool = False) -> I
     """Re-apply the taxonomy to every post; only `tags` changes, hand-set tags stay."""
     summary = ImportSummary()
     store = PostStore(content_dir)
-    with store.lock():
-        if not dry_run:
-            store.remove_leftover_temp_files()
+    with store.lock(clear_leftovers=not dry_run):
         for stored in store.load_all(summary.errors):
             existing = stored.post
             if posts.TAGS_KEY in existing.manual:

@@ -174,9 +174,8 @@ class PostStore:
         write_atomic(path, text)
         return True
 
-    def remove_leftover_temp_files(self) -> None:
-        """write_atomic's temp files that a killed import left behind. Call it holding the
-        lock: then no write is in progress."""
+    def _remove_leftover_temp_files(self) -> None:
+        """write_atomic's temp files that a killed import left behind."""
         for folder, _, names in os.walk(self.root):
             for name in names:
                 if name.startswith(".") and name.endswith(".tmp"):
@@ -184,8 +183,10 @@ class PostStore:
                         os.unlink(os.path.join(folder, name))
 
     @contextlib.contextmanager
-    def lock(self):
-        """Hold an exclusive lock for the whole import; a second import fails at once."""
+    def lock(self, clear_leftovers: bool = False):
+        """Hold an exclusive lock for the whole import; a second import fails at once.
+        With clear_leftovers, first delete the temp files a killed import left: holding
+        the lock, no write is in progress."""
         self.root.mkdir(parents=True, exist_ok=True)
         lock_path = self.root.parent / LOCK_NAME
         with open(lock_path, "a+") as handle:
@@ -194,6 +195,8 @@ class PostStore:
             except BlockingIOError:
                 raise InputError(f"{lock_path}: another import is running") from None
             try:
+                if clear_leftovers:
+                    self._remove_leftover_temp_files()
                 yield
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
