@@ -13,7 +13,7 @@ OUTPUT_PATH = "output"
 
 # Papers are read and written by our plugin, not by Pelican's ArticlesGenerator, whose
 # tag, category and archive loops grow with the square of the paper count.
-PLUGINS = ["dailypapers.pelican_plugin"]
+PLUGINS = ["dailypapers.site.plugin"]
 ARTICLE_PATHS = []
 PAGE_PATHS = ["pages"]
 # content/extra/ is copied as is; Pelican skips dotfiles, so dotfiles are stored without the dot.

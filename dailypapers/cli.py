@@ -12,11 +12,14 @@ import sys
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from . import fetch, searchindex
 from . import settings as settings_module
-from .importer import import_files, retag_all
-from .storage import InputError, RawStore
-from .tagging import Taxonomy, TaxonomyError
+from .ingest import fetch
+from .ingest.importer import import_files, retag_all
+from .ingest.inputs import InputError
+from .ingest.rawstore import RawStore
+from .ingest.tagging import Taxonomy, TaxonomyError
+from .site import search
+from .store import StoreBusy
 
 EXIT_OK, EXIT_SKIPPED, EXIT_USAGE = 0, 1, 2
 
@@ -117,8 +120,8 @@ def cmd_index(args, settings, taxonomy) -> int:
         print(f"error: {args.site}: no built site here (run `make html` first)", file=sys.stderr)
         return EXIT_USAGE
     try:
-        summary = searchindex.index_site(args.site, args.settings, force=args.all)
-    except searchindex.SearchIndexError as error:
+        summary = search.index_site(args.site, args.settings, force=args.all)
+    except search.SearchIndexError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
     print(summary.format())
@@ -146,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         taxonomy = Taxonomy.load(Path(settings["TAXONOMY_FILE"]), settings["MAX_TAGS"])
         return COMMANDS[args.command](args, settings, taxonomy)
-    except (TaxonomyError, InputError) as error:
+    except (TaxonomyError, InputError, StoreBusy) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except OSError as error:  # the content folder cannot be written: a full disk, a file in its way

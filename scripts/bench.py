@@ -28,8 +28,8 @@ PROJECT = Path(__file__).resolve().parent.parent
 # Run from a checkout without installing the package.
 sys.path.insert(0, str(PROJECT))
 
-from dailypapers import synthetic
-from dailypapers.storage import POSTS_SUBDIR
+from dailypapers.ingest import synthetic
+from dailypapers.store import POSTS_SUBDIR
 
 # Fixed, so every run builds the same days.
 NEWEST_DAY = date(2026, 6, 30)

@@ -24,9 +24,9 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))  # run from a checkout without installing the package
 
-from dailypapers import hfapi
+from dailypapers.ingest import hfapi
 from dailypapers.model import Paper
-from dailypapers.tagging import Taxonomy
+from dailypapers.ingest.tagging import Taxonomy
 
 LABELS = REPO / "tests" / "fixtures" / "tag-labels.yaml"
 MIN_LABELS = 3  # per-tag lines for tags with at least this many labels or predictions

@@ -16,7 +16,7 @@ import pytest
 from conftest import FIXTURES, PELICAN, REPO, Site
 
 from dailypapers import posts
-from dailypapers.storage import LOCK_NAME, PostStore
+from dailypapers.store import LOCK_NAME, PostStore
 
 API_DAY = FIXTURES / "hfapi_2026-05-11.json"
 MAY_COPY = FIXTURES / "textcopy-2026-05-11.txt"  # 3 of API_DAY's papers, as a text copy

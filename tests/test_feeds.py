@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 from conftest import SAMPLE_DAYS, Site
 
 from dailypapers import posts
-from dailypapers.feeds import xml_text
+from dailypapers.site.feeds import xml_text
 from dailypapers.model import Paper
 
 SITEURL = "https://user.github.io/repo"

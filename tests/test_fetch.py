@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from conftest import Reply
 
-from dailypapers import fetch
-from dailypapers.fetch import ApiClient, FetchError
-from dailypapers.storage import InputError, RawStore
+from dailypapers.ingest import fetch
+from dailypapers.ingest.fetch import ApiClient, FetchError
+from dailypapers.ingest.inputs import InputError
+from dailypapers.ingest.rawstore import RawStore
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ONE_PAPER_DAY = (FIXTURES / "hfapi_2025-01-21.json").read_bytes()

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from dailypapers import hfapi
+from dailypapers.ingest import hfapi
 
 FIXTURES = Path(__file__).parent / "fixtures"
 OBSERVED = date(2026, 5, 12)

@@ -29,7 +29,7 @@ from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from dailypapers import posts
-from dailypapers.feeds import xml_text
+from dailypapers.site.feeds import xml_text
 from dailypapers.model import flow_text, one_line
 
 SAMPLE = FIXTURES / "hf-papers-textcopy-2026-01-07.txt"
@@ -213,7 +213,7 @@ def truncate(text: str, length: int) -> str:
 
 def truncations(abstract: str, length: int) -> set[str]:
     """The abstract as the theme truncates it. The build keeps the post body's final newline
-    in the abstract's text (pelican_plugin._read_posts), which truncate counts and keeps."""
+    in the abstract's text (site.plugin._read_posts), which truncate counts and keeps."""
     return {truncate(abstract, length), truncate(abstract + "\n", length)}
 
 

@@ -1,6 +1,6 @@
 from markupsafe import escape
 
-from dailypapers.mathml import math_markup, render_math_html
+from dailypapers.site.math import math_markup, render_math_html
 
 
 def rendered(text: str) -> str:

@@ -1,8 +1,9 @@
 from collections import Counter
 from datetime import date, timedelta
 
-from dailypapers import posts, synthetic
-from dailypapers.storage import PostStore
+from dailypapers import posts
+from dailypapers.ingest import synthetic
+from dailypapers.store import PostStore
 
 NEWEST_DAY = date(2026, 6, 30)
 

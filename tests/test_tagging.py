@@ -7,7 +7,7 @@ import yaml
 from conftest import FIXTURES, REPO
 
 from dailypapers.model import Paper
-from dailypapers.tagging import Taxonomy, TaxonomyError
+from dailypapers.ingest.tagging import Taxonomy, TaxonomyError
 
 # Micro precision and recall on tests/fixtures/tag-labels.yaml, a little below the measured
 # 0.791 and 0.752 (scripts/tag_report.py): a taxonomy change that costs more fails here.

@@ -2,7 +2,7 @@ from datetime import date
 
 from conftest import FIXTURES
 
-from dailypapers import textcopy
+from dailypapers.ingest import textcopy
 
 SAMPLE = FIXTURES / "hf-papers-textcopy-2026-01-07.txt"
 

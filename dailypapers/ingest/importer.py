@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from . import hfapi, posts, textcopy
-from .model import Paper, ParseResult, merge, slugify, title_key
-from .storage import InputError, PostStore, read_input_text
+from .. import posts
+from . import hfapi, textcopy
+from ..model import Paper, ParseResult, merge, slugify, title_key
+from ..store import PostStore
+from .inputs import InputError, read_input_text
 from .tagging import Taxonomy
 
 

@@ -23,8 +23,9 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable, NamedTuple, TextIO
 
-from .settings import DEFAULTS
-from .storage import InputError, RawStore
+from ..settings import DEFAULTS
+from .inputs import InputError
+from .rawstore import RawStore
 
 DEFAULT_SETTLE_HOURS = DEFAULTS["HF_API_SETTLE_HOURS"]
 MAX_RETRY_AFTER = 300.0  # seconds; a longer Retry-After is waited out this long, then retried

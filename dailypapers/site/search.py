@@ -15,7 +15,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .storage import read_bytes_if_file, remove_tree, replace_folder, write_atomic
+from ..store import write_atomic
+from .output import read_bytes_if_file, remove_tree, replace_folder
 
 PAGEFIND = [sys.executable, "-m", "pagefind_bin"]
 BUNDLES = "pagefind"  # under the site folder

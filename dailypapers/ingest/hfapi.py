@@ -18,7 +18,7 @@ from datetime import date, datetime, timezone
 from pathlib import PurePath
 from urllib.parse import urlsplit
 
-from .model import Paper, ParseResult, flow_text, one_line
+from ..model import Paper, ParseResult, flow_text, one_line
 
 _DAY_IN_NAME_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _GITHUB_SHORT_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+$")

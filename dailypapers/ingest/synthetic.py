@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from . import posts
-from .model import Paper, slugify
-from .storage import PostStore
+from .. import posts
+from ..model import Paper, slugify
+from ..store import PostStore
 
 SEED = 20260630
 PAPERS_PER_DAY = 40
@@ -142,7 +142,7 @@ class SyntheticPapers:
 def write_posts(content_dir: Path, synthetic_posts: Iterable[SyntheticPost]) -> int:
     """Write the posts under content_dir/papers/; returns how many.
 
-    Plain writes, not storage.write_atomic: this is a throwaway tree, and an fsync per
+    Plain writes, not store.write_atomic: this is a throwaway tree, and an fsync per
     file would make 40,000 posts take minutes instead of seconds.
     """
     store = PostStore(content_dir)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from .model import Paper, slugify
+from ..model import Paper, slugify
 
 try:  # the C loader reads tags.yaml several times faster; fall back where libyaml is missing
     from yaml import CSafeLoader as _Loader

@@ -31,19 +31,13 @@ from pelican.generators import Generator
 from pelican.log import console
 
 from . import archive, charts, feeds
-from .mathml import math_markup, render_math_html
-from .model import slugify
-from .posts import TAGS_KEY, PostError, body_html, unescape_markdown
-from .storage import (
-    BuildCache,
-    PostStore,
-    file_digest,
-    folder_identity,
-    read_post,
-    remove_output,
-    write_if_changed,
-)
-from .tagging import Taxonomy, TaxonomyError
+from .math import math_markup, render_math_html
+from ..model import slugify
+from ..posts import TAGS_KEY, PostError, body_html, unescape_markdown
+from ..store import PostStore, file_digest, read_post
+from .cache import BuildCache
+from .output import folder_identity, remove_output, write_if_changed
+from ..ingest.tagging import Taxonomy, TaxonomyError
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +58,13 @@ CACHE_FILE = "dailypapers-build.sqlite"
 PARALLEL_MIN_PAGES = 400
 WORKER_CHUNK_ITEMS = 4000  # pages (or posts) a worker handles before a fresh one takes over
 SETTINGS_NOT_IN_OUTPUT = {"BUILD_PROCESSES"}  # change how a build runs, not what it makes
-CODE_FILES = ("archive.py", "charts.py", "feeds.py", "mathml.py", "model.py", "pelican_plugin.py", "posts.py", "tagging.py")
+PACKAGE = Path(__file__).resolve().parent.parent
+
+
+def code_files() -> list[Path]:
+    """The code a build's output depends on: the site half and the shared modules (the
+    ingest half writes posts, which the build reads as data)."""
+    return sorted(PACKAGE.glob("*.py")) + sorted(PACKAGE.glob("site/*.py"))
 
 
 # Template indentation between tags: a newline alone renders the same and weighs less.
@@ -222,7 +222,7 @@ class ArchiveGenerator(Generator):
         return _digest(code, *files, settings)
 
     def generate_context(self):
-        code = _digest(*(Path(__file__).with_name(n).read_bytes() for n in CODE_FILES))
+        code = _digest(*(path.read_bytes() for path in code_files()))
         self.key = self.build_key(code)
         self.cache = BuildCache(self.cache_path, version=code)
         self.archive = archive.build(self._read_entries())

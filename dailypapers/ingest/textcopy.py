@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from .model import Paper, ParseResult, flow_text
+from ..model import Paper, ParseResult, flow_text
 
 _AUTHORS_RE = re.compile(r"^\s*[•·*-]?\s*(\d[\d,]*)\s+authors?\s*$", re.IGNORECASE)
 _SEPARATOR_RE = re.compile(r"^\s*·\s*$")

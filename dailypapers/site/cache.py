@@ -1,0 +1,119 @@
+"""The build cache: what a build remembers between runs, in one SQLite file."""
+
+from __future__ import annotations
+
+import functools
+import os
+import pickle
+import sqlite3
+from pathlib import Path
+
+
+class BuildCache:
+    """The build's memory between runs, in one SQLite file: each post file's parsed form
+    (keyed by path, valid while its mtime and size, or failing those its digest, match)
+    and the key each output file was last built from.
+
+    Metadata is read for all posts at once; the abstracts' HTML and text only on demand.
+    A cache is only ever a shortcut: a missing or damaged file means a full build.
+    """
+
+    SCHEMA = (
+        "CREATE TABLE IF NOT EXISTS info (name TEXT PRIMARY KEY, value TEXT)",
+        "CREATE TABLE IF NOT EXISTS posts (path TEXT PRIMARY KEY, meta BLOB, html TEXT, text TEXT)",
+        "CREATE TABLE IF NOT EXISTS outputs (save_as TEXT PRIMARY KEY, key TEXT)",
+    )
+
+    def __init__(self, path: Path, version: str):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._connection = None
+        self._pid = None
+        try:
+            if self._info("version") != version:
+                self._reset(version)
+        except sqlite3.DatabaseError:
+            self.path.unlink(missing_ok=True)
+            self._connection = None
+            self._reset(version)
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        # A forked worker must not use its parent's connection: each process opens its own.
+        if self._connection is None or self._pid != os.getpid():
+            # Parse workers write at once: wait for each other's batches.
+            self._connection = sqlite3.connect(self.path, timeout=120)
+            self._connection.execute("PRAGMA journal_mode=WAL")
+            self._connection.execute("PRAGMA synchronous=OFF")
+            self._pid = os.getpid()
+            for statement in self.SCHEMA:
+                self._connection.execute(statement)
+        return self._connection
+
+    def _info(self, name: str) -> str | None:
+        row = self.db.execute("SELECT value FROM info WHERE name = ?", (name,)).fetchone()
+        return row[0] if row else None
+
+    def _reset(self, version: str) -> None:
+        with self.db:
+            for table in ("info", "posts", "outputs"):
+                self.db.execute(f"DELETE FROM {table}")
+            self.db.execute("INSERT INTO info VALUES ('version', ?)", (version,))
+
+    def post_index(self) -> dict[str, tuple]:
+        """path -> (mtime_ns, size, digest, *summary) for every cached post, as the last
+        build saved it (see save_post_index); empty when there is none."""
+        row = self.db.execute("SELECT value FROM info WHERE name = 'index'").fetchone()
+        return pickle.loads(row[0]) if row else {}
+
+    def save_post_index(self, index: dict[str, tuple]) -> None:
+        """Keep the index as one pickle of plain tuples: a no-change build reads it in
+        one go instead of unpickling every post's front matter."""
+        with self.db:
+            self.db.execute(
+                "INSERT OR REPLACE INTO info VALUES ('index', ?)", (pickle.dumps(index, pickle.HIGHEST_PROTOCOL),)
+            )
+
+    def put_posts(self, rows: list[tuple]) -> None:
+        """rows of (path, meta, html, text); whether a row is current is the post index's
+        business (its file's time, size and digest)."""
+        with self.db:
+            self.db.executemany(
+                "INSERT OR REPLACE INTO posts VALUES (?, ?, ?, ?)",
+                [(p, pickle.dumps(meta, protocol=pickle.HIGHEST_PROTOCOL), h, t) for p, meta, h, t in rows],
+            )
+
+
+    def forget_posts(self, paths) -> None:
+        with self.db:
+            self.db.executemany("DELETE FROM posts WHERE path = ?", [(p,) for p in paths])
+
+    def details(self, path: str) -> tuple[dict, str, str]:
+        """A post's front matter, abstract HTML and abstract text (the last few thousand
+        asked for are kept: a page asks for a paper's details several times)."""
+        return self._recent_details(path)
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 - one cache per build, which ends with it
+    def _recent_details(self, path: str) -> tuple[dict, str, str]:
+        row = self.db.execute("SELECT meta, html, text FROM posts WHERE path = ?", (path,)).fetchone()
+        return (pickle.loads(row[0]), row[1], row[2]) if row else ({}, "", "")
+
+    def output_folder(self) -> str | None:
+        return self._info("output")
+
+    def set_output_folder(self, identity: str) -> None:
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO info VALUES ('output', ?)", (identity,))
+
+    def output_keys(self) -> dict[str, str]:
+        return dict(self.db.execute("SELECT save_as, key FROM outputs"))
+
+    def update_output_keys(self, changed: dict[str, str], removed) -> None:
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?)", list(changed.items()))
+            self.db.executemany("DELETE FROM outputs WHERE save_as = ?", [(s,) for s in removed])
+
+    def close(self) -> None:
+        if self._connection is not None and self._pid == os.getpid():
+            self._connection.close()
+        self._connection = None
