@@ -142,6 +142,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = settings_module.load(args.config)
+    except settings_module.SettingsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
     except Exception as error:  # noqa: BLE001 - the settings file is Python: anything can fail in it
         where = f"{args.config}, DAILYPAPERS_*"
         print(f"error: cannot load the settings ({where}): {type(error).__name__}: {error}", file=sys.stderr)

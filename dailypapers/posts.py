@@ -10,10 +10,11 @@ import html
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Callable, NamedTuple
 
 import yaml
 
-from .model import Paper
+from .model import Paper, slugify
 
 try:  # the C loader and dumper are several times faster; fall back where libyaml is missing
     from yaml import CSafeDumper as _BaseDumper
@@ -30,35 +31,109 @@ class _Dumper(_BaseDumper):
     def ignore_aliases(self, data):
         return True
 
-# Front matter keys in the order they are written; the importer owns these.
-# Maps front matter key -> Paper attribute.
-IMPORTED_FIELDS = {
-    "title": "title",
-    "date": "day",
-    "arxiv_id": "arxiv_id",
-    "published": "published",
-    "upvotes": "upvotes",
-    "comments": "comments",
-    "author_count": "author_count",
-    "paper_authors": "authors",
-    "organization": "organization",
-    "ai_summary": "ai_summary",
-    "ai_keywords": "ai_keywords",
-    "github": "github",
-    "github_stars": "github_stars",
-    "project_page": "project_page",
-    "thumbnail": "thumbnail",
-    "source": "source",
-    "observed": "observed",
-}
-# Written by the importer once, then never changed by it.
-SLUG_KEY = "slug"
-TAGS_KEY = "tags"
-EXTRA_TAGS_KEY = "extra_tags"  # tags a person adds in front of the computed ones
-REMOVED_TAGS_KEY = "removed_tags"  # computed tags a person strikes
-# A list of front matter keys a person edited: re-imports and retagging leave them alone.
-MANUAL_KEY = "manual"
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """Refuses anchors' aliases: a hand-edited post cannot expand into a billion laughs."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.YAMLError(f"aliases (*name) are not allowed{self.peek_event().start_mark}")
+        return super().compose_node(parent, index)
+
+
+# An alias can only start where a value does; '*' elsewhere in a plain value is text.
+_MAYBE_ALIAS = re.compile(r"(?:^|[:\-\[,{?]\s*)\*", re.MULTILINE)
+
+@dataclass(frozen=True)
+class Field:
+    """A front matter key: what it holds and who writes it."""
+
+    key: str
+    kind: type  # str, int, date or list (of strings)
+    owner: str  # "importer" rewrites it on every import, unless a person marked it manual;
+    # "once": the importer writes it when the post is made, then never again;
+    # "person": only a person writes it
+    attribute: str | None = None  # the Paper attribute it holds, for importer fields
+    required: bool = False
+    check: Callable[[object], str | None] | None = None  # a problem with a value, or None
+    one_for_list: bool = False  # a list field where a person may write a single value
+
+
+SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+MAX_COUNT = 10**9  # upvotes, comments, stars: no real count comes near
+
+
+def _slug_problem(value) -> str | None:
+    return None if SLUG_RE.fullmatch(value) and len(value) <= 200 else "must be lower-case letters, digits and single hyphens"
+
+
+def _count_problem(value) -> str | None:
+    return None if 0 <= value <= MAX_COUNT else f"must be between 0 and {MAX_COUNT:,}"
+
+
+def _link_problem(value) -> str | None:
+    return None if re.match(r"https?://[^\s/]+", value) else "must be an http(s) address"
+
+
+def _names_problem(value) -> str | None:
+    bad = next((item for item in value if not isinstance(item, str) or not item.strip()), None)
+    return None if bad is None else f"holds {bad!r}, not a non-empty name"
+
+
+def _tag_names_problem(value) -> str | None:
+    """A tag's name becomes its URL: it needs letters or digits to make a slug of."""
+    bad = next((item for item in value if not isinstance(item, str) or not slugify(item)), None)
+    return None if bad is None else f"holds {bad!r}, not a tag name with letters or digits"
+
+
+def _manual_problem(value) -> str | None:
+    unknown = sorted(str(item) for item in value if item not in EDITABLE_KEYS)
+    return f"names unknown keys {unknown} (known: {', '.join(sorted(EDITABLE_KEYS))})" if unknown else None
+
+
+# Every front matter key, in the order the importer writes them.
+FIELDS = (
+    Field("title", str, "importer", "title", required=True),
+    Field("date", date, "importer", "day", required=True),  # the Daily Papers day: the post's folder
+    Field("slug", str, "once", required=True, check=_slug_problem),
+    Field("arxiv_id", str, "importer", "arxiv_id"),
+    Field("published", date, "importer", "published"),
+    Field("upvotes", int, "importer", "upvotes", check=_count_problem),
+    Field("comments", int, "importer", "comments", check=_count_problem),
+    Field("author_count", int, "importer", "author_count", check=_count_problem),
+    Field("paper_authors", list, "importer", "authors", check=_names_problem),
+    Field("organization", str, "importer", "organization"),
+    Field("ai_summary", str, "importer", "ai_summary"),
+    Field("ai_keywords", list, "importer", "ai_keywords", check=_names_problem),
+    Field("github", str, "importer", "github", check=_link_problem),
+    Field("github_stars", int, "importer", "github_stars", check=_count_problem),
+    Field("project_page", str, "importer", "project_page", check=_link_problem),
+    Field("thumbnail", str, "importer", "thumbnail", check=_link_problem),
+    Field("source", str, "importer", "source"),
+    Field("observed", date, "importer", "observed"),  # when the source was captured
+    Field("tags", list, "importer", check=_tag_names_problem),  # computed from tags.yaml
+    Field("extra_tags", list, "person", check=_tag_names_problem),  # put in front of the computed tags
+    Field("removed_tags", list, "person", check=_tag_names_problem),  # computed tags a person strikes
+    # Keys a person edited: re-imports and retagging leave them alone.
+    Field("manual", list, "person", check=_manual_problem, one_for_list=True),
+)
+FIELD_BY_KEY = {f.key: f for f in FIELDS}
+IMPORTED_FIELDS = {f.key: f.attribute for f in FIELDS if f.attribute}  # key -> Paper attribute
+SLUG_KEY, TAGS_KEY, EXTRA_TAGS_KEY, REMOVED_TAGS_KEY, MANUAL_KEY = "slug", "tags", "extra_tags", "removed_tags", "manual"
 ABSTRACT_KEY = "abstract"  # only ever appears in MANUAL_KEY, meaning the body
+EDITABLE_KEYS = frozenset(IMPORTED_FIELDS) | {TAGS_KEY, ABSTRACT_KEY}
+
+
+class PostSummary(NamedTuple):
+    """What lists, grouping and page keys need of a post, without the rest of it."""
+
+    day: date
+    slug: str
+    title: str
+    upvotes: int
+    tags: tuple[str, ...]
+    observed: date | None  # when the upvotes were last seen
+
 
 FRONT_MATTER_DELIMITER = "---\n"
 
@@ -130,49 +205,68 @@ def render(post: Post) -> str:
 
 
 def parse(text: str) -> Post:
-    """Split a post file into front matter and body. Raises PostError."""
+    """Split a post file into front matter and body. Raises PostError.
+    A byte-order mark and CRLF line endings (an editor on Windows) read like any post."""
+    text = text.removeprefix("\ufeff")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
     if not text.startswith(FRONT_MATTER_DELIMITER):
         raise PostError("does not start with a '---' front matter line")
     end = text.find("\n" + FRONT_MATTER_DELIMITER, len(FRONT_MATTER_DELIMITER) - 1)
     if end < 0:
         raise PostError("front matter has no closing '---' line")
     try:
-        meta = yaml.load(text[len(FRONT_MATTER_DELIMITER) : end + 1], Loader=_Loader)
+        front = text[len(FRONT_MATTER_DELIMITER) : end + 1]
+        meta = yaml.load(front, Loader=_NoAliasLoader if _MAYBE_ALIAS.search(front) else _Loader)
     except yaml.YAMLError as error:
         raise PostError(f"front matter is not valid YAML: {error}") from None
     if not isinstance(meta, dict):
         raise PostError("front matter is not a mapping")
-    for key in ("title", "date", SLUG_KEY):
-        if not meta.get(key):
-            raise PostError(f"front matter has no {key!r}")
-    _check_types(meta)
+    found = problems(meta)
+    if found:
+        raise PostError("; ".join(found))
     body = text[end + 1 + len(FRONT_MATTER_DELIMITER) :].lstrip("\n")
     return Post(meta=meta, body=body)
 
 
-# What a field must hold, where a wrong type would break the build or the importer.
-_FIELD_TYPES = {
-    "date": (date,),
-    "published": (date,),
-    "observed": (date,),
-    "upvotes": (int,),
-    "comments": (int,),
-    "author_count": (int,),
-    "github_stars": (int,),
-    "paper_authors": (list,),
-    "ai_keywords": (list,),
-    TAGS_KEY: (list,),
-    EXTRA_TAGS_KEY: (list,),
-    REMOVED_TAGS_KEY: (list,),
-}
+_KIND_NAMES = {str: "text", int: "a whole number", date: "a date (YYYY-MM-DD)", list: "a list"}
 
 
-def _check_types(meta: dict) -> None:
-    for key, types in _FIELD_TYPES.items():
-        value = meta.get(key)
-        if value is not None and (not isinstance(value, types) or isinstance(value, bool) and int in types):
-            expected = {date: "a date (YYYY-MM-DD)", int: "a whole number", list: "a list"}[types[0]]
-            raise PostError(f"{key!r} is {value!r}, not {expected}")
+def problems(meta: dict) -> list[str]:
+    """What is wrong with a post's front matter, one `key: what` line each."""
+    found = []
+    for field in FIELDS:
+        value = meta.get(field.key)
+        if value is None or value == "" or value == []:
+            if field.required:
+                found.append(f"{field.key}: missing")
+            continue
+        if field.kind is date and isinstance(value, datetime):
+            value = value.date()
+        if field.one_for_list and isinstance(value, str):
+            value = [value]
+        wrong_kind = not isinstance(value, field.kind) or isinstance(value, bool) or (
+            field.kind is date and isinstance(value, datetime)
+        )
+        if field.kind is str and isinstance(value, (int, float)) and not isinstance(value, bool):
+            wrong_kind = False  # YAML reads an id like 2401.00001 as a number: its text is meant
+        if wrong_kind:
+            found.append(f"{field.key}: {value!r} is not {_KIND_NAMES[field.kind]}")
+            continue
+        problem = field.check(str(value) if field.kind is str else value) if field.check else None
+        if problem:
+            found.append(f"{field.key}: {problem}")
+    return found
+
+
+def summary(meta: dict) -> PostSummary:
+    """The summary of a post whose front matter has no problems."""
+    day = meta["date"]
+    day = day.date() if isinstance(day, datetime) else day
+    tags = tuple(str(name) for name in meta.get(TAGS_KEY) or ())
+    observed = meta.get("observed")
+    observed = observed.date() if isinstance(observed, datetime) else observed
+    return PostSummary(day, str(meta["slug"]), str(meta["title"]), int(meta.get("upvotes") or 0), tags, observed)
 
 
 def paper_from_post(post: Post) -> Paper:

@@ -218,5 +218,8 @@ def test_a_mistyped_hand_edit_skips_its_post_not_the_build(site, line):
         [str(PELICAN), "content", "-o", "output", "-s", "pelicanconf.py"],
         cwd=site.root, capture_output=True, text=True, check=False,
     )
-    assert result.returncode == 0 and "Traceback" not in result.stdout + result.stderr
+    # Every other page is built; the build fails at its end, naming the file and the key.
+    assert result.returncode == 1 and "Traceback" not in result.stdout + result.stderr
+    assert f"{path.relative_to(site.root)}: {key}:" in result.stdout + result.stderr
     assert len(list(site.output.glob("2026/05/11/*/index.html"))) == 2  # the other two papers
+    assert (site.output / "feeds" / "atom.xml").is_file() and (site.output / "sitemap.xml").is_file()

@@ -242,7 +242,8 @@ def markup_problems(soup: BeautifulSoup, where: str, page: bool = True) -> list[
     return [f"{where}: {problem}" for element in soup.find_all(True) for problem in element_problems(element, page)]
 
 
-# A page's own <base>, at the site root (../../), is the theme's; any other is banned.
+# A page's own <base>, at the site root (../../, or the site's address on the 404 page), is
+# the theme's; any other is banned.
 BANNED_ELEMENTS = ("style", "iframe", "frame", "frameset", "object", "embed", "applet", "base")
 
 
@@ -250,7 +251,7 @@ def element_problems(element, page: bool) -> list[str]:
     problems = []
     if element.name == "script" and (problem := script_problem(element, page)):
         problems.append(problem)
-    own_base = page and element.name == "base" and re.fullmatch(r"\./|(\.\./)+", element.get("href", ""))
+    own_base = page and element.name == "base" and re.fullmatch(r"\./|(\.\./)+|http://localhost:8000/", element.get("href", ""))
     if (element.name in BANNED_ELEMENTS and not own_base) or (
         element.name == "meta" and element.get("http-equiv", "").lower() == "refresh"
     ):

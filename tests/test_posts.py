@@ -4,6 +4,8 @@ from datetime import date
 
 from markdown import Markdown
 
+import pytest
+
 from dailypapers import posts
 from dailypapers.model import Paper
 
@@ -78,7 +80,7 @@ def test_parse_rejects_files_that_are_not_posts():
         ("---\ntitle: x\n", "no closing"),
         ("---\n- a\n---\n", "not a mapping"),
         ("---\ntitle: [\n---\n", "not valid YAML"),
-        ("---\ntitle: x\ndate: 2026-01-01\n---\nbody\n", "'slug'"),
+        ("---\ntitle: x\ndate: 2026-01-01\n---\nbody\n", "slug: missing"),
     ]:
         try:
             posts.parse(text)
@@ -104,3 +106,54 @@ def test_shared_values_are_written_plainly_without_yaml_aliases():
     text = posts.render(posts.post_from_paper(Paper(title="T", abstract="A.", day=day, observed=day), "t", []))
     assert "&id" not in text and "*id" not in text
     assert "date: 2026-01-07" in text and "observed: 2026-01-07" in text
+
+
+GOOD_FRONT = "title: A paper\ndate: 2026-01-07\nslug: a-paper\n"
+
+
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        ("slug: ../../../etc", "slug: must be lower-case letters"),
+        ("slug: a/b", "slug: must be lower-case letters"),
+        ("slug: A-Paper", "slug: must be lower-case letters"),
+        ("tags: ['', Agents]", "tags: holds ''"),
+        ("tags: ['!!!']", "tags: holds '!!!'"),
+        ("tags: Agents", "tags: 'Agents' is not a list"),
+        ("github: 'javascript:alert(1)'", "github: must be an http(s) address"),
+        ("project_page: //evil.example", "project_page: must be an http(s) address"),
+        ("upvotes: -3", "upvotes: must be between 0 and"),
+        ("upvotes: 10000000000000000000000", "upvotes: must be between 0 and"),
+        ("upvotes: true", "upvotes: True is not a whole number"),
+        ("manual: [title, color]", "manual: names unknown keys ['color']"),
+        ("published: someday", "published: 'someday' is not a date"),
+    ],
+)
+def test_hand_edits_are_checked_against_the_field_table(line, message):
+    key = line.split(":")[0]
+    front = "".join(row + "\n" for row in GOOD_FRONT.splitlines() if not row.startswith(key + ":")) + line + "\n"
+    with pytest.raises(posts.PostError) as raised:
+        posts.parse(f"---\n{front}---\n\nBody.\n")
+    assert message in str(raised.value)
+
+
+def test_every_field_of_the_table_is_written_by_the_importer_or_a_person():
+    owners = {field.key: field.owner for field in posts.FIELDS}
+    assert set(owners.values()) <= {"importer", "once", "person"}
+    # The importer's fields are exactly the Paper's attributes it fills in.
+    attributes = {field.attribute for field in posts.FIELDS if field.attribute}
+    assert attributes <= set(Paper.__dataclass_fields__)
+    assert posts.render(posts.post_from_paper(Paper(title="T", abstract="A.", day=date(2026, 1, 7)), "t", ["X"])).split(
+        "\n"
+    )[1:4] == ["title: T", "date: 2026-01-07", "slug: t"]
+
+
+def test_yaml_aliases_are_refused_and_windows_files_read_like_any_post():
+    bomb = "---\na: &a [x, x, x]\nb: &b [*a, *a, *a]\n" + GOOD_FRONT + "---\n\nBody.\n"
+    with pytest.raises(posts.PostError, match="aliases"):
+        posts.parse(bomb)
+    stars = GOOD_FRONT.replace("title: A paper", "title: Stars * in *the* title")
+    assert posts.parse(f"---\n{stars}---\n\nBody.\n").meta["title"] == "Stars * in *the* title"
+    windows = "\ufeff---\r\n" + GOOD_FRONT.replace("\n", "\r\n") + "---\r\n\r\nBody.\r\n"
+    post = posts.parse(windows)
+    assert post.meta["slug"] == "a-paper" and post.body.strip() == "Body."

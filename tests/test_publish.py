@@ -81,6 +81,8 @@ def links_in(path: str, body: bytes) -> list[str]:
         for element in ElementTree.fromstring(body).iter():
             values += [*element.attrib.values(), (element.text or "").strip()]
         return [v for v in values if v.startswith(("http://", "https://"))]
+    if suffix == ".txt":  # robots.txt names the sitemap
+        return re.findall(r"^Sitemap: (\S+)$", body.decode("utf-8"), flags=re.M)
     if suffix == ".json":
         strings = []
 
@@ -98,13 +100,13 @@ def links_in(path: str, body: bytes) -> list[str]:
     return []
 
 
-def crawl(base: str) -> tuple[dict[str, int], list[str]]:
-    """Fetches `base` and everything it links to on its own host, transitively, without
-    following redirects: the status of each URL, and what is wrong."""
+def crawl(base: str, *more: str) -> tuple[dict[str, int], list[str]]:
+    """Fetches `base` (and the URLs `more`) and everything they link to on their own host,
+    transitively, without following redirects: the status of each URL, and what is wrong."""
     own = urlsplit(base).netloc
     status: dict[str, int] = {}
-    found_on = {base: "(start)"}
-    queue, problems = [base], []
+    found_on = dict.fromkeys([base, *more], "(start)")
+    queue, problems = [base, *more], []
     while queue:
         url = queue.pop()
         path = urlsplit(url).path
@@ -133,7 +135,8 @@ def crawl(base: str) -> tuple[dict[str, int], list[str]]:
 
 def test_every_link_asset_and_feed_link_answers_under_the_sub_path(served):
     site, base = served
-    status, problems = crawl(base)
+    # Readers start at the home page, crawlers at robots.txt, lost readers on the 404 page.
+    status, problems = crawl(base, base + "robots.txt", base + "404.html")
     assert problems == []
     reached = {unquote(urlsplit(url).path)[len(SUB_PATH) :] for url in status}
     reached |= {path + "index.html" for path in reached if path.endswith("/")}
@@ -141,6 +144,26 @@ def test_every_link_asset_and_feed_link_answers_under_the_sub_path(served):
     # A tag's newest page is /tags/<slug>/; its numbered copy stays put for old links.
     numbered = {path for path in built if re.fullmatch(r"/tags/[^/]+/page/\d+/index\.html", path)}
     assert built - reached - numbered == {"/.nojekyll"}, "built files that no page links to"
+
+
+def test_the_404_page_links_from_any_depth_and_the_sitemap_lists_every_page(served):
+    site, base = served
+    soup = BeautifulSoup((site.output / "404.html").read_bytes(), "lxml")
+    assert soup.base["href"] == base  # absolute: GitHub Pages serves it at the missing URL's depth
+    for link in (a["href"] for a in soup.select("main a")):
+        target = urljoin(soup.base["href"], link)
+        assert crawl(target)[0][target] == 200
+    sitemap_urls = set()
+    for part in ElementTree.fromstring((site.output / "sitemap.xml").read_bytes()).iter():
+        if part.tag.endswith("loc"):
+            assert part.text.startswith(base + "sitemaps/")
+            path = site.output / part.text[len(base) :]
+            sitemap_urls |= {e.text for e in ElementTree.fromstring(path.read_bytes()).iter() if e.tag.endswith("loc")}
+    pages = {base + str(p.parent.relative_to(site.output)) + "/" for p in site.output.rglob("index.html")}
+    pages = {url.replace("/./", "/") for url in pages}
+    unlisted = {url for url in pages - sitemap_urls if not url.endswith(("/search/", "/feeds/"))}
+    assert unlisted == set()
+    assert (site.output / "robots.txt").read_text(encoding="utf-8").endswith(f"Sitemap: {base}sitemap.xml\n")
 
 
 def test_nothing_is_served_outside_the_sub_path(served):

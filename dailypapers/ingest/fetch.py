@@ -23,11 +23,11 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable, NamedTuple, TextIO
 
-from ..settings import DEFAULTS
+from ..settings import default as default_setting
 from .inputs import InputError
 from .rawstore import RawStore
 
-DEFAULT_SETTLE_HOURS = DEFAULTS["HF_API_SETTLE_HOURS"]
+DEFAULT_SETTLE_HOURS = default_setting("HF_API_SETTLE_HOURS")
 MAX_RETRY_AFTER = 300.0  # seconds; a longer Retry-After is waited out this long, then retried
 BACKOFF_FIRST = 1.0  # seconds before the first retry; doubles with each further retry
 BACKOFF_MAX = 60.0

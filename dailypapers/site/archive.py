@@ -1,7 +1,7 @@
-"""The site's model: papers grouped into days, months, years and tags, with their URLs.
+"""The site's model: papers grouped into days, months, years and tags.
 
-Pure computation over post metadata; the Pelican plugin reads posts and renders this.
-All URLs are relative to the site root and end in '/', so a sub-path works.
+Pure computation over post summaries (site/reader.py makes the entries); site/pages.py
+declares the pages made of it. URLs come from dailypapers/urls.py.
 """
 
 from __future__ import annotations
@@ -17,15 +17,13 @@ from typing import Callable
 
 from unidecode import unidecode
 
+from .. import urls
+from ..posts import PostSummary
+
 
 @functools.lru_cache(maxsize=None)
 def _month_of(day: date) -> date:
     return day.replace(day=1)
-
-
-def _date_path(day: date) -> str:
-    """2026-01-07 -> '2026/01/07' (isoformat is much faster than strftime)."""
-    return day.isoformat().replace("-", "/")
 
 
 @dataclass(frozen=True)
@@ -35,7 +33,7 @@ class TagRef:
 
     @property
     def url(self) -> str:
-        return f"tags/{self.slug}/"
+        return urls.tag(self.slug)
 
 
 @dataclass
@@ -47,12 +45,25 @@ class PaperEntry:
     # What lists and keys need is kept at hand; the rest (all front matter, the abstract)
     # comes from load_details(source_path) -> (meta, HTML, text) when a page shows it, so
     # a rebuild that renders little never loads tens of thousands of posts.
-    day: date
-    slug: str
-    title: str
-    upvotes: int
+    post: PostSummary
     load_details: Callable[[str], tuple[dict, str, str]]
     tags: list[TagRef] = field(default_factory=list)
+
+    @property
+    def day(self) -> date:
+        return self.post.day
+
+    @property
+    def slug(self) -> str:
+        return self.post.slug
+
+    @property
+    def title(self) -> str:
+        return self.post.title
+
+    @property
+    def upvotes(self) -> int:
+        return self.post.upvotes
 
     @property
     def _details(self) -> tuple[dict, str, str]:
@@ -80,11 +91,7 @@ class PaperEntry:
 
     @cached_property
     def url(self) -> str:
-        return f"{_date_path(self.day)}/{self.slug}/"
-
-    @property
-    def save_as(self) -> str:
-        return self.url + "index.html"
+        return urls.paper(self.day, self.slug)
 
     @property
     def authors(self) -> list[str]:
@@ -169,12 +176,7 @@ class Period:
 
     @cached_property
     def url(self) -> str:
-        parts = {"day": 3, "month": 2, "year": 1}[self.kind]
-        return _date_path(self.start).rsplit("/", 3 - parts)[0] + "/"
-
-    @property
-    def save_as(self) -> str:
-        return self.url + "index.html"
+        return {"day": urls.day, "month": urls.month, "year": urls.year}[self.kind](self.start)
 
     @property
     def title(self) -> str:
@@ -189,39 +191,35 @@ class Period:
         return sorted(self.papers, key=rank_key)
 
 
-@dataclass
+@dataclass(frozen=True)
 class TagPage:
-    """One page of a tag's listing. Pages are fixed chunks counted from the oldest paper,
-    so adding papers only changes the newest chunk and the tag's front page."""
+    """One page of a tag's listing, with what it shows and nothing more.
+
+    Pages are numbered from the oldest paper: page N holds the same papers for good once a
+    newer page exists, and no paper is on two pages. The front page is the last page: the
+    newest papers, a full chunk and the one that is filling (page_size to 2 * page_size - 1
+    papers), so it is never nearly empty."""
 
     tag: TagRef
-    papers: list[PaperEntry]  # newest first
-    number: int | None  # None for the tag's front page (the newest papers)
+    papers: tuple[PaperEntry, ...]  # newest first
+    number: int  # page_count for the front page
     page_count: int
-    total: int
+    total: int | None  # the tag's paper count, on the front page only
 
     @property
     def url(self) -> str:
-        return self.tag.url if self.number is None else f"{self.tag.url}page/{self.number}/"
-
-    @property
-    def save_as(self) -> str:
-        return self.url + "index.html"
+        return self.page_url(self.number)
 
     def page_url(self, number: int) -> str:
-        return f"{self.tag.url}page/{number}/"
+        return self.tag.url if number == self.page_count else urls.tag_page(self.tag.slug, number)
 
     @property
     def newer_url(self) -> str | None:
-        """A numbered page's next newer page: the newest numbered page leads to the front."""
-        if self.number is None:
-            return None
-        return self.page_url(self.number + 1) if self.number < self.page_count else self.tag.url
+        return self.page_url(self.number + 1) if self.number < self.page_count else None
 
     @property
     def older_url(self) -> str | None:
-        older = self.page_count - 1 if self.number is None else self.number - 1
-        return self.page_url(older) if older >= 1 else None
+        return self.page_url(self.number - 1) if self.number > 1 else None
 
 
 @dataclass(eq=False)
@@ -231,6 +229,8 @@ class Archive:
     months: list[Period]
     years: list[Period]
     tags: dict[TagRef, list[PaperEntry]]  # newest first
+    moved_tags: dict[str, str] = field(default_factory=dict)  # old tag slug -> current slug
+    _tag_pages: dict = field(default_factory=dict, repr=False)
 
     def tag_counts(self) -> list[tuple[TagRef, int]]:
         return sorted(((t, len(ps)) for t, ps in self.tags.items()), key=lambda item: item[0].name.casefold())
@@ -258,13 +258,21 @@ class Archive:
         return [by_slug[slug] for _, _, slug in ranked[:limit]]
 
     def tag_pages(self, tag: TagRef, page_size: int) -> list[TagPage]:
+        """The tag's pages, the front page first."""
+        made = self._tag_pages.get((tag, page_size))
+        if made is None:
+            made = self._tag_pages[(tag, page_size)] = self._make_tag_pages(tag, page_size)
+        return made
+
+    def _make_tag_pages(self, tag: TagRef, page_size: int) -> list[TagPage]:
         newest_first = self.tags[tag]
         oldest_first = newest_first[::-1]
         chunks = [oldest_first[i : i + page_size] for i in range(0, len(oldest_first), page_size)]
+        if len(chunks) > 1 and len(chunks[-1]) < page_size:
+            chunks[-2:] = [chunks[-2] + chunks[-1]]
         count = len(chunks)
-        pages = [TagPage(tag, newest_first[:page_size], None, count, len(newest_first))]
-        if count > 1:  # a tag that fits on its front page needs no numbered pages
-            pages += [TagPage(tag, c[::-1], number, count, len(newest_first)) for number, c in enumerate(chunks, 1)]
+        pages = [TagPage(tag, tuple(chunks[-1][::-1]), count, count, len(newest_first))]
+        pages += [TagPage(tag, tuple(chunk[::-1]), number, count, None) for number, chunk in enumerate(chunks[:-1], 1)]
         return pages
 
 
@@ -274,7 +282,7 @@ def _link(periods: list[Period]) -> list[Period]:
     return periods
 
 
-def build(papers: list[PaperEntry]) -> Archive:
+def build(papers: list[PaperEntry], moved_tags: dict[str, str] | None = None) -> Archive:
     by_day: dict[date, list[PaperEntry]] = defaultdict(list)
     by_month: dict[date, list[PaperEntry]] = defaultdict(list)
     by_year: dict[date, list[PaperEntry]] = defaultdict(list)
@@ -294,7 +302,7 @@ def build(papers: list[PaperEntry]) -> Archive:
     years = _link([Period("year", d, ps) for d, ps in sorted(by_year.items())])
     _nest(months, days)
     _nest(years, months)
-    return Archive(papers=papers, days=days, months=months, years=years, tags=dict(tags))
+    return Archive(papers, days, months, years, dict(tags), dict(moved_tags or {}))
 
 
 def _nest(parents: list[Period], children: list[Period]) -> None:

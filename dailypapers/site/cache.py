@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import pickle
 import sqlite3
 from pathlib import Path
 
+logger = logging.getLogger(__name__)
 
 class BuildCache:
     """The build's memory between runs, in one SQLite file: each post file's parsed form
@@ -21,7 +23,7 @@ class BuildCache:
     SCHEMA = (
         "CREATE TABLE IF NOT EXISTS info (name TEXT PRIMARY KEY, value TEXT)",
         "CREATE TABLE IF NOT EXISTS posts (path TEXT PRIMARY KEY, meta BLOB, html TEXT, text TEXT)",
-        "CREATE TABLE IF NOT EXISTS outputs (save_as TEXT PRIMARY KEY, key TEXT)",
+        "CREATE TABLE IF NOT EXISTS outputs (save_as TEXT PRIMARY KEY, key TEXT, size INTEGER, mtime INTEGER)",
     )
 
     def __init__(self, path: Path, version: str):
@@ -30,12 +32,24 @@ class BuildCache:
         self._connection = None
         self._pid = None
         try:
-            if self._info("version") != version:
-                self._reset(version)
-        except sqlite3.DatabaseError:
-            self.path.unlink(missing_ok=True)
-            self._connection = None
+            self._load(version)
+        except (sqlite3.DatabaseError, pickle.UnpicklingError, EOFError, ValueError, TypeError) as error:
+            logger.warning("%s: the build cache is damaged (%s): discarded, this build starts afresh", self.path, error)
+            self.close()
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+            self._load(version)
+
+    def _load(self, version: str) -> None:
+        """Open the cache (emptied when made by other code) and read what every build needs."""
+        if self._info("version") != version:
             self._reset(version)
+        row = self.db.execute("SELECT value FROM info WHERE name = 'index'").fetchone()
+        self._post_index = pickle.loads(row[0]) if row else {}
+        if not isinstance(self._post_index, dict):
+            raise ValueError("the post index is not a mapping")
+        rows = self.db.execute("SELECT save_as, key, size, mtime FROM outputs")
+        self._outputs = {row[0]: tuple(row[1:]) for row in rows}
 
     @property
     def db(self) -> sqlite3.Connection:
@@ -63,8 +77,7 @@ class BuildCache:
     def post_index(self) -> dict[str, tuple]:
         """path -> (mtime_ns, size, digest, *summary) for every cached post, as the last
         build saved it (see save_post_index); empty when there is none."""
-        row = self.db.execute("SELECT value FROM info WHERE name = 'index'").fetchone()
-        return pickle.loads(row[0]) if row else {}
+        return self._post_index
 
     def save_post_index(self, index: dict[str, tuple]) -> None:
         """Keep the index as one pickle of plain tuples: a no-change build reads it in
@@ -98,19 +111,13 @@ class BuildCache:
         row = self.db.execute("SELECT meta, html, text FROM posts WHERE path = ?", (path,)).fetchone()
         return (pickle.loads(row[0]), row[1], row[2]) if row else ({}, "", "")
 
-    def output_folder(self) -> str | None:
-        return self._info("output")
+    def output_records(self) -> dict[str, tuple[str, int, int]]:
+        """save_as -> (key, size, mtime_ns) of every file the last builds wrote."""
+        return self._outputs
 
-    def set_output_folder(self, identity: str) -> None:
+    def update_outputs(self, records: dict[str, tuple[str, int, int]], removed) -> None:
         with self.db:
-            self.db.execute("INSERT OR REPLACE INTO info VALUES ('output', ?)", (identity,))
-
-    def output_keys(self) -> dict[str, str]:
-        return dict(self.db.execute("SELECT save_as, key FROM outputs"))
-
-    def update_output_keys(self, changed: dict[str, str], removed) -> None:
-        with self.db:
-            self.db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?)", list(changed.items()))
+            self.db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?)", [(s, *r) for s, r in records.items()])
             self.db.executemany("DELETE FROM outputs WHERE save_as = ?", [(s,) for s in removed])
 
     def close(self) -> None:

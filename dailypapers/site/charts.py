@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from markupsafe import Markup, escape
 
-from .archive import Period
+from .. import urls
 
 CELL = 11  # px per day square
 GAP = 2
@@ -19,11 +19,11 @@ def _level(count: int, most: int) -> int:
     return 0 if count == 0 else max(1, -(-count * LEVELS // max(most, 1)))
 
 
-def calendar_heatmap(year: Period) -> Markup:
+def calendar_heatmap(year: int, day_counts: list[tuple[date, int]]) -> Markup:
     """A GitHub-style calendar of a year: a column per week, a row per weekday; each day
     with papers links to its page."""
-    first = date(year.start.year, 1, 1)
-    counts = {day.start: len(day.papers) for month in year.children for day in month.children}
+    first = date(year, 1, 1)
+    counts = dict(day_counts)
     most = max(counts.values(), default=1)
     offset = first.weekday()  # Monday-first rows
     days_in_year = 366 if calendar.isleap(first.year) else 365
@@ -41,7 +41,7 @@ def calendar_heatmap(year: Period) -> Markup:
         rect = f'<rect x="{x}" y="{y}" width="{CELL}" height="{CELL}" rx="2" class="heat{_level(count, most)}"'
         if count:
             label = escape(f"{day:%B} {day.day}, {day.year}: {count} papers")
-            parts.append(f'<a href="{day:%Y/%m/%d}/" aria-label="{label}">{rect}><title>{label}</title></rect></a>')
+            parts.append(f'<a href="{urls.day(day)}" aria-label="{label}">{rect}><title>{label}</title></rect></a>')
         else:
             parts.append(rect + "/>")
     width, height = weeks * step, top + 7 * step

@@ -1,21 +1,92 @@
 """The build's output files: written only when their bytes change, atomically, and removed
-when their page is gone; folders swapped in whole (the search index)."""
+when their page is gone; folders swapped in whole (the search index).
+
+A page is made again when its key changed, or when its file is not as the last build
+left it (deleted or edited by hand: its size and modification time, recorded at write
+time, differ), so an incremental build always equals a clean one.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import shutil
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, Iterable
+
+from . import workers
+from .cache import BuildCache
+from .pages import Page
+
+logger = logging.getLogger(__name__)
 
 
-def folder_identity(path: Path) -> str:
-    """Which folder this is: a folder deleted and made again is a different one."""
+class OutputError(Exception):
+    """The output folder cannot be written; the message is one line for the user."""
+
+
+@dataclass
+class WriteSummary:
+    rendered: int = 0
+    written: list[str] = field(default_factory=list)
+    removed: int = 0
+    unchanged: int = 0
+
+
+def _stat(path: Path) -> tuple[int, int] | None:
     try:
         info = os.stat(path)
     except OSError:
-        return "missing"
-    return f"{info.st_dev}:{info.st_ino}:{os.path.realpath(path)}"
+        return None
+    return info.st_size, info.st_mtime_ns
+
+
+def _write_groups(groups: list[list[int]]) -> list[tuple[int, bool, tuple[int, int] | None]]:
+    """(index, written, (size, mtime)) for each pending page of the groups; runs in workers."""
+    pending, render, root = workers.shared["pending"], workers.shared["render"], workers.shared["root"]
+    done = []
+    for group in groups:
+        for index in group:
+            path = root / pending[index][0].save_as
+            written = write_if_changed(path, render(pending[index][0]))
+            done.append((index, written, _stat(path)))
+    return done
+
+
+class Writer:
+    def __init__(self, root: Path, cache: BuildCache, processes: int):
+        self.root, self.cache, self.processes = root, cache, processes
+
+    def write(self, pages: Iterable[Page], build_key: str, render: Callable[[Page], bytes]) -> WriteSummary:
+        previous = self.cache.output_records()
+        current: dict[str, str] = {}
+        pending: list[tuple[Page, str]] = []
+        for page in pages:
+            key, save_as = page.key(build_key), page.save_as
+            if save_as in current:
+                raise OutputError(f"two pages would be written to {save_as}")
+            current[save_as] = key
+            record = previous.get(save_as)
+            if record is None or record[0] != key or _stat(self.root / save_as) != record[1:]:
+                pending.append((page, key))
+        groups: dict[str, list[int]] = {}
+        for index, (page, _) in enumerate(pending):
+            groups.setdefault(page.group or page.save_as, []).append(index)
+        try:
+            done = workers.run(_write_groups, list(groups.values()), self.processes,
+                               pending=pending, render=render, root=self.root)
+        except OSError as error:
+            where = f"{error.filename}: " if error.filename else ""
+            raise OutputError(f"cannot write the site: {where}{error.strerror or error}") from None
+        removed = [save_as for save_as in previous if save_as not in current]
+        for save_as in removed:
+            remove_output(self.root / save_as)
+        records = {pending[i][0].save_as: (pending[i][1], *stat) for i, _, stat in done if stat}
+        self.cache.update_outputs(records, removed)
+        written = sorted(pending[i][0].save_as for i, was_written, _ in done if was_written)
+        return WriteSummary(len(pending), written, len(removed), len(current) - len(pending))
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:

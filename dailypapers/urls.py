@@ -1,0 +1,86 @@
+"""Every URL of the site and the file it is saved as: code and templates ask here.
+
+URLs are relative to the site root (SITEURL, or the folder the site is opened from) and
+folders end in '/': their page is saved as 'index.html' inside. See DESIGN.md.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+HOME = ""
+ARCHIVES = "archives/"
+SEARCH = "search/"
+TAGS = "tags/"
+FEEDS = "feeds/"
+STYLESHEET = "theme/css/style.css"
+SEARCH_BUNDLES = "pagefind/"  # one Pagefind bundle per year below it
+NOT_FOUND = "404.html"
+ROBOTS = "robots.txt"
+SITEMAP = "sitemap.xml"  # a sitemap index of the per-part sitemaps below
+SITEMAPS = "sitemaps/"
+
+FEED_ATOM = "feeds/atom.xml"
+FEED_RSS = "feeds/rss.xml"
+FEED_JSON = "feeds/feed.json"
+FEED_DAILY_ATOM = "feeds/daily.atom.xml"
+FEED_DAILY_RSS = "feeds/daily.rss.xml"
+FEED_TOP_ATOM = "feeds/top.atom.xml"
+FEED_TOP_RSS = "feeds/top.rss.xml"
+FEED_OPML = "feeds/feeds.opml"
+
+
+def save_as(url: str) -> str:
+    """The file a URL is saved as: a folder's index.html, or the file itself."""
+    return url + "index.html" if url == "" or url.endswith("/") else url
+
+
+def url_of(saved_as: str) -> str:
+    return saved_as.removesuffix("index.html")
+
+
+def date_path(day: date) -> str:
+    """2026-01-07 -> '2026/01/07' (isoformat is much faster than strftime)."""
+    return day.isoformat().replace("-", "/")
+
+
+def day(start: date) -> str:
+    return date_path(start) + "/"
+
+
+def month(start: date) -> str:
+    return date_path(start)[:7] + "/"
+
+
+def year(start: date) -> str:
+    return f"{start.year:04d}/"
+
+
+def paper(day_of_paper: date, slug: str) -> str:
+    return f"{date_path(day_of_paper)}/{slug}/"
+
+
+def tag(slug: str) -> str:
+    return f"{TAGS}{slug}/"
+
+
+def tag_page(slug: str, number: int) -> str:
+    return f"{TAGS}{slug}/page/{number}/"
+
+
+def tag_feed(slug: str, kind: str) -> str:
+    """kind: 'atom' or 'rss'."""
+    return f"{FEEDS}tags/{slug}.{kind}.xml"
+
+
+def search_bundle(year_name: str) -> str:
+    return f"{SEARCH_BUNDLES}{year_name}/"
+
+
+def sitemap_part(name: str) -> str:
+    return f"{SITEMAPS}{name}.xml"
+
+
+def absolute(site_url: str, url: str) -> str:
+    """An address for readers outside the site (feeds, sitemaps, the 404 page)."""
+    return f"{site_url.rstrip('/')}/{url}"

@@ -1,0 +1,56 @@
+"""The tag names of the taxonomy (`tags.yaml`) and the slugs their URLs use.
+
+Posts store tag names; the site links them by slug. Only names, slugs and aliases are read
+here: the phrases that decide which tags a paper gets are the importer's (ingest/tagging.py).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from .model import slugify
+
+
+class TagVocabulary:
+    """A tag's display name and slug, by any spelling of its name or of an old name."""
+
+    def __init__(self, entries: list[dict] = ()):
+        self._by_name: dict[str, tuple[str, str]] = {}
+        self.aliases: dict[str, str] = {}  # old name -> the name it became
+        for entry in entries:
+            if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+                continue
+            name = entry["name"].strip()
+            slug = str(entry.get("slug") or slugify(name))
+            self._by_name[name.casefold()] = (name, slug)
+            for alias in entry.get("aliases") or ():
+                if isinstance(alias, str) and alias.strip():
+                    self.aliases[alias.strip()] = name
+                    self._by_name.setdefault(alias.strip().casefold(), (name, slug))
+
+    @classmethod
+    def load(cls, path: Path) -> TagVocabulary:
+        """Raises ValueError with a one-line message when the file cannot be read."""
+        try:
+            data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+            raise ValueError(f"{path}: cannot read the tag names: {error}") from None
+        tags = data.get("tags") if isinstance(data, dict) else None
+        if not isinstance(tags, list):
+            raise ValueError(f"{path}: expected a mapping with a 'tags' list")
+        return cls(tags)
+
+    def name_and_slug(self, name: str) -> tuple[str, str]:
+        """(display name, slug); a name the taxonomy does not know keeps its spelling."""
+        return self._by_name.get(name.strip().casefold()) or (name.strip(), slugify(name))
+
+    def alias_slugs(self) -> dict[str, str]:
+        """Old slug -> current slug, for old tag URLs that must keep working."""
+        moved = {}
+        for alias, name in self.aliases.items():
+            old, new = slugify(alias), self.name_and_slug(name)[1]
+            if old and old != new:
+                moved[old] = new
+        return moved
