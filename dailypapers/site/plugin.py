@@ -13,6 +13,7 @@ import logging
 import re
 from pathlib import Path
 
+from jinja2 import FileSystemBytecodeCache
 from pelican import signals
 from pelican.generators import Generator
 from pelican.log import console
@@ -31,6 +32,7 @@ from .reader import Reader
 logger = logging.getLogger(__name__)
 
 CACHE_FILE = "dailypapers-build.sqlite"
+TEMPLATE_CACHE = "templates"  # a folder beside it
 PACKAGE = Path(__file__).resolve().parent.parent
 # Template indentation between tags: a newline alone renders the same and weighs less.
 _BETWEEN_TAGS = re.compile(r">[ \t]*\n\s*<")
@@ -55,6 +57,11 @@ class ArchiveGenerator(Generator):
         except settings_table.SettingsError as error:
             raise SystemExit(f"error: {error}") from None
         self.vocabulary = self._load_vocabulary()
+        self.cache_folder = Path(self.settings.get("CACHE_PATH", "cache"))
+        # Compiled templates are kept (checked against their source): compiling them costs
+        # more than rendering a small site.
+        (self.cache_folder / TEMPLATE_CACHE).mkdir(parents=True, exist_ok=True)
+        self.env.bytecode_cache = FileSystemBytecodeCache(str(self.cache_folder / TEMPLATE_CACHE))
         self.env.filters["math"] = math_markup
         self.env.policies["json.dumps_kwargs"] = {"sort_keys": True, "separators": (",", ":")}
         self.env.globals.update(urls=urls, calendar_heatmap=charts.calendar_heatmap, monthly_bars=charts.monthly_bars)
@@ -75,7 +82,7 @@ class ArchiveGenerator(Generator):
 
     def generate_context(self):
         self.code = digest(*(path.read_bytes() for path in code_files()))
-        self.cache = BuildCache(Path(self.settings.get("CACHE_PATH", "cache")) / CACHE_FILE, version=self.code)
+        self.cache = BuildCache(self.cache_folder / CACHE_FILE, version=self.code)
         reader = Reader(Path(self.path), self.cache, self.vocabulary, self.settings["BUILD_PROCESSES"])
         self.archive = archive.build(reader.entries(), self.vocabulary.alias_slugs())
         self.problems = reader.errors
