@@ -17,6 +17,8 @@ from typing import Callable
 
 from unidecode import unidecode
 
+from .text import to_plain
+
 
 @functools.lru_cache(maxsize=None)
 def _month_of(day: date) -> date:
@@ -137,7 +139,7 @@ class PaperEntry:
         data = {
             "@context": "https://schema.org",
             "@type": "ScholarlyArticle",
-            "headline": self.title,
+            "headline": to_plain(self.title),
             "datePublished": (self.published or self.day).isoformat(),
         }
         if self.arxiv_id:

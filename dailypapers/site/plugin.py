@@ -31,7 +31,7 @@ from pelican.generators import Generator
 from pelican.log import console
 
 from . import archive, charts, feeds
-from .math import math_markup, render_math_html
+from .text import plain_text, render_html_fragment, text_markup
 from ..model import slugify
 from ..posts import TAGS_KEY, PostError, body_html, unescape_markdown
 from ..store import PostStore, file_digest, read_post
@@ -142,7 +142,7 @@ def _read_posts(files: list[tuple[str, int, int]]) -> list[tuple]:
         except PostError as error:
             results.append((path, str(error)))
             continue
-        html = render_math_html(body_html(post.body, _markdown))
+        html = render_html_fragment(body_html(post.body, _markdown))
         batch.append((path, post.meta, html, unescape_markdown(post.body.strip())))
         results.append((path, digest, *summary_of(post.meta)))
         if len(batch) >= 500:
@@ -189,7 +189,7 @@ class ArchiveGenerator(Generator):
         self._tag_refs: dict[str, archive.TagRef] = {}
         self._tag_lists: dict[tuple, list[archive.TagRef]] = {}
         self._feed_items: dict[str, feeds.FeedItem] = {}
-        self.env.filters["math"] = math_markup
+        self.env.filters.update(math=text_markup, plain=plain_text)
         self.env.policies["json.dumps_kwargs"] = {"sort_keys": True, "separators": (",", ":")}
         self.env.globals.update(calendar_heatmap=charts.calendar_heatmap, monthly_bars=charts.monthly_bars)
 
