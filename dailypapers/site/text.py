@@ -308,14 +308,12 @@ def to_plain_nodes(nodes: tuple) -> str:
     return "".join(out)
 
 
-@functools.lru_cache(maxsize=8192)  # a title is shown on many pages of one build
 def to_html(text: str, links: bool = True) -> str:
     """Plain source text (a title, an abstract paragraph, a keyword) as safe HTML; without
     `links`, addresses stay text (a title is itself a link in lists)."""
     return _html_of(_Parser(text).nodes(), links)
 
 
-@functools.lru_cache(maxsize=8192)
 def to_plain(text: str) -> str:
     """The same text as plain Unicode, for places that take no markup."""
     return to_plain_nodes(_Parser(text).nodes())
@@ -341,11 +339,13 @@ def render_html_fragment(fragment: str) -> str:
     return "".join(out)
 
 
+@functools.lru_cache(maxsize=8192)  # a title is shown on many pages of one build
 def text_markup(text: str) -> Markup:
     """Jinja filter `math`: plain text as safe HTML, rendered; no links in it."""
     return Markup(to_html(str(text), links=False))
 
 
+@functools.lru_cache(maxsize=8192)
 def plain_text(text: str) -> str:
     """Jinja filter `plain`: plain text with its LaTeX made readable (autoescaping still applies)."""
     return to_plain(str(text))
