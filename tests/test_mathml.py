@@ -1,40 +1,62 @@
-from markupsafe import escape
+import html
 
-from dailypapers.site.math import math_markup, render_math_html
+import pytest
 
-
-def rendered(text: str) -> str:
-    return render_math_html(str(escape(text)))
+from dailypapers.site.math import to_unicode
+from dailypapers.site.text import text_markup, to_html
 
 
 def test_dollar_and_paren_math_becomes_mathml_with_its_source():
-    html = rendered(r"We show $x_1 < y^2$ and \(O(n^2)\) here.")
-    assert html.count("<math ") == 2
-    assert '<annotation encoding="application/x-tex">x_1 &lt; y^2</annotation>' in html
-    assert html.startswith("We show <math") and html.endswith("</math> here.")
+    rendered = to_html(r"We show $x_1 < y^2$ and \(O(n^2)\) here.")
+    assert rendered.count("<math ") == 2
+    assert '<annotation encoding="application/x-tex">x_1 &lt; y^2</annotation>' in rendered
+    assert rendered.startswith("We show <math") and rendered.endswith("</math> here.")
 
 
 def test_math_touching_a_word_renders():
-    html = rendered("A$^2$RD: Agentic")
-    assert html.startswith("A<math") and html.endswith("</math>RD: Agentic")
+    rendered = to_html("A$^2$RD: Agentic")
+    assert rendered.startswith("A<math") and rendered.endswith("</math>RD: Agentic")
 
 
 def test_money_stays_money():
     for text in ["It costs $39.9 per run.", "between $5 and $10", "$3$ only", "pay $ 5 $ now", "US$5 or US$10"]:
-        assert rendered(text) == str(escape(text))
+        assert to_html(text) == html.escape(text)
 
 
 def test_invalid_latex_stays_as_written():
     for text in [r"bad $\frac{a}{$ ok", r"cmd $\notacommand x$", "odd $}{$ one"]:
-        assert rendered(text) == str(escape(text))
+        assert to_html(text) == html.escape(text)
 
 
 def test_markup_smuggled_through_latex_never_renders():
     for text in [r"$\text{<script>alert(1)</script>}$", r"$\href{javascript:alert(1)}{x}$"]:
-        html = rendered(text)
-        assert "<script" not in html and "href=" not in html and "<math" not in html
+        rendered = to_html(text)
+        assert "<script" not in rendered and "href=" not in rendered and "<math" not in rendered
 
 
 def test_titles_are_escaped_then_rendered():
-    markup = math_markup("<b>$k$</b>-NN")
+    markup = text_markup("<b>$k$</b>-NN")
     assert markup.startswith("&lt;b&gt;<math") and "<mi>k</mi>" in markup
+
+
+@pytest.mark.parametrize(
+    "latex,text",
+    [
+        (r"x_1^2", "x₁²"),
+        (r"\alpha \leq 1", "α ≤ 1"),
+        (r"2.3\times", "2.3×"),
+        (r"O(n \log n)", "O(n log n)"),
+        (r"\frac{1}{2}", "1/2"),
+        (r"\sqrt{n+1}", "√(n+1)"),
+        (r"\mathcal{J}\&\mathcal{F}", "J&F"),
+        (r"\mathbb{R}", "ℝ"),
+        (r"A^*", "A*"),
+        (r"\ell_2", "ℓ₂"),
+        (r"x^{y}", None),  # no superscript y: the caller shows the source
+        (r"\begin{pmatrix}a\end{pmatrix}", None),
+        (r"\unknown x", None),
+        (r"{a", None),
+    ],
+)
+def test_simple_math_reads_as_unicode(latex, text):
+    assert to_unicode(latex) == text

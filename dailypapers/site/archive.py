@@ -19,6 +19,7 @@ from unidecode import unidecode
 
 from .. import urls
 from ..posts import PostSummary
+from .text import to_plain
 
 
 @functools.lru_cache(maxsize=None)
@@ -144,7 +145,7 @@ class PaperEntry:
         data = {
             "@context": "https://schema.org",
             "@type": "ScholarlyArticle",
-            "headline": self.title,
+            "headline": to_plain(self.title),
             "datePublished": (self.published or self.day).isoformat(),
         }
         if self.arxiv_id:

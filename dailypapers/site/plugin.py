@@ -24,7 +24,7 @@ from ..vocabulary import TagVocabulary
 from . import archive, charts
 from .cache import BuildCache
 from .feedpages import feed_pages
-from .math import math_markup
+from .text import plain_text, text_markup
 from .output import OutputError, Writer
 from .pages import PAGE_TYPES, Page, digest
 from .reader import Reader
@@ -62,7 +62,7 @@ class ArchiveGenerator(Generator):
         # more than rendering a small site.
         (self.cache_folder / TEMPLATE_CACHE).mkdir(parents=True, exist_ok=True)
         self.env.bytecode_cache = FileSystemBytecodeCache(str(self.cache_folder / TEMPLATE_CACHE))
-        self.env.filters["math"] = math_markup
+        self.env.filters.update(math=text_markup, plain=plain_text)
         self.env.policies["json.dumps_kwargs"] = {"sort_keys": True, "separators": (",", ":")}
         self.env.globals.update(urls=urls, calendar_heatmap=charts.calendar_heatmap, monthly_bars=charts.monthly_bars)
 

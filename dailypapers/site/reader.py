@@ -21,7 +21,7 @@ from .. import urls
 from . import workers
 from .archive import PaperEntry, TagRef
 from .cache import BuildCache
-from .math import render_math_html
+from .text import render_html_fragment
 
 CACHE_BATCH = 500  # posts a worker stores in the cache at once
 
@@ -41,7 +41,7 @@ def _parse_posts(files: list[tuple[str, int, int]]) -> list[tuple]:
         except PostError as error:
             results.append((path, str(error)))
             continue
-        html = render_math_html(body_html(post.body, _markdown()))
+        html = render_html_fragment(body_html(post.body, _markdown()))
         batch.append((path, post.meta, html, unescape_markdown(post.body.strip())))
         results.append((path, digest, summary(post.meta)))
         if len(batch) >= CACHE_BATCH:
