@@ -20,7 +20,7 @@ from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 from markupsafe import escape
 
-from .archive import PaperEntry, Period, rank_key
+from .archive import Archive, PaperEntry, Period, rank_key
 
 # Characters XML 1.0 forbids; feedgen (lxml) raises on them.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -200,3 +200,76 @@ def render_opml(title: str, specs: list[FeedSpec], site_url: str) -> bytes:
         )
     ElementTree.indent(opml)
     return ElementTree.tostring(opml, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def feed_specs(site: Archive, settings: dict, site_url: str) -> list[tuple[FeedSpec, list[PaperEntry]]]:
+    """Every Atom/RSS feed, with the papers it shows (they decide its key)."""
+    name = settings.get("SITENAME", "")
+    newest = sorted(site.papers, key=lambda p: (p.day, p.upvotes, p.slug), reverse=True)
+    limit = settings["FEED_MAX_ITEMS"]
+    top = [p for p in newest if p.upvotes >= settings["FEED_TOP_THRESHOLD"]][:limit]
+    days = site.days[::-1][: settings["FEED_DAILY_DAYS"]]
+    items: dict[str, FeedItem] = {}
+
+    def item_of(paper: PaperEntry) -> FeedItem:
+        """One item per paper per process, whichever feeds show it (tag feeds share papers)."""
+        item = items.get(paper.source_path)
+        if item is None:
+            item = items[paper.source_path] = paper_item(paper)
+        return item
+
+    def papers_feed(title, subtitle, atom, rss, page, papers):
+        return FeedSpec(title, subtitle, atom, rss, page, lambda: [item_of(p) for p in papers])
+
+    daily = FeedSpec(
+        f"{name}: daily digest", "One entry a day: the day's papers, ranked by upvotes",
+        "feeds/daily.atom.xml", "feeds/daily.rss.xml", "archives/",
+        lambda: [day_item(d, site_url) for d in days],
+    )
+    specs = [
+        (papers_feed(name, f"The latest papers of {name}", "feeds/atom.xml", "feeds/rss.xml", "",
+                     newest[:limit]), newest[:limit]),
+        (daily, [p for d in days for p in d.papers]),
+        (papers_feed(f"{name}: top papers", f"Papers with {settings['FEED_TOP_THRESHOLD']} or more upvotes",
+                     "feeds/top.atom.xml", "feeds/top.rss.xml", "", top), top),
+    ]
+    for tag, papers in sorted(site.tags.items(), key=lambda item: item[0].slug):
+        latest = papers[: settings["FEED_TAG_MAX_ITEMS"]]
+        specs.append((
+            papers_feed(f"{name}: {tag.name}", f"The latest papers tagged {tag.name}",
+                        f"feeds/tags/{tag.slug}.atom.xml", f"feeds/tags/{tag.slug}.rss.xml", tag.url, latest),
+            latest,
+        ))
+    return specs
+
+
+def feed_outputs(site: Archive, settings: dict, site_url: str, build_key: str, page: Callable):
+    """Every feed file, the OPML list and the /feeds/ page (made by page(save_as,
+    template, key_parts, **variables)), as the plugin's OutputFile objects."""
+    from .plugin import OutputFile, _digest  # the plugin imports this module first
+
+    specs = feed_specs(site, settings, site_url)
+    for spec, papers in specs:
+        key = _digest(build_key, site_url, [(p.url, p.digest) for p in papers])
+        # Bind this spec's values now: the closures run later, possibly in a worker.
+        rendered: dict[str, bytes] = {}
+
+        def render_one(path: str, spec=spec, rendered=rendered) -> bytes:
+            if not rendered:  # one feedgen pass makes both formats
+                rendered.update(render_xml(spec, site_url))
+            return rendered[path]
+
+        for path in (spec.atom_path, spec.rss_path):
+            yield OutputFile(path, key, lambda path=path, render_one=render_one: render_one(path), spec.atom_path)
+    main, main_papers = specs[0]
+    yield OutputFile(
+        "feeds/feed.json",
+        _digest(build_key, site_url, [(p.url, p.digest) for p in main_papers]),
+        lambda: render_json(main, site_url, "feeds/feed.json"),
+    )
+    listing = [(spec.title, spec.atom_path) for spec, _ in specs]
+    opml_specs = [spec for spec, _ in specs]
+    name = settings.get("SITENAME", "")
+    yield OutputFile("feeds/feeds.opml", _digest(build_key, site_url, listing),
+                     lambda: render_opml(f"{name}: feeds", opml_specs, site_url))
+    yield page("feeds/index.html", "feeds", [listing], feed_specs=opml_specs)

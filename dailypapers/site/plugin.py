@@ -188,7 +188,6 @@ class ArchiveGenerator(Generator):
         self.taxonomy = self._load_taxonomy()
         self._tag_refs: dict[str, archive.TagRef] = {}
         self._tag_lists: dict[tuple, list[archive.TagRef]] = {}
-        self._feed_items: dict[str, feeds.FeedItem] = {}
         self.env.filters["math"] = math_markup
         self.env.policies["json.dumps_kwargs"] = {"sort_keys": True, "separators": (",", ":")}
         self.env.globals.update(calendar_heatmap=charts.calendar_heatmap, monthly_bars=charts.monthly_bars)
@@ -315,75 +314,7 @@ class ArchiveGenerator(Generator):
                 else:
                     parts = [digests(page.papers), page.newer_url, page.older_url]
                 yield self._page(page.save_as, "tag", parts, tag_page=page, related_tags=related)
-        yield from self._feeds()
-
-    def feed_specs(self) -> list[tuple[feeds.FeedSpec, list[archive.PaperEntry]]]:
-        """Every Atom/RSS feed, with the papers it shows (they decide its key)."""
-        site, settings = self.archive, self.settings
-        name = settings.get("SITENAME", "")
-        site_url = self.site_url()
-        newest = sorted(site.papers, key=lambda p: (p.day, p.upvotes, p.slug), reverse=True)
-        limit = settings["FEED_MAX_ITEMS"]
-        top = [p for p in newest if p.upvotes >= settings["FEED_TOP_THRESHOLD"]][:limit]
-        days = site.days[::-1][: settings["FEED_DAILY_DAYS"]]
-        def papers_feed(title, subtitle, atom, rss, page, papers):
-            return feeds.FeedSpec(title, subtitle, atom, rss, page, lambda: [self._feed_item(p) for p in papers])
-
-        daily = feeds.FeedSpec(
-            f"{name}: daily digest", "One entry a day: the day's papers, ranked by upvotes",
-            "feeds/daily.atom.xml", "feeds/daily.rss.xml", "archives/",
-            lambda: [feeds.day_item(d, site_url) for d in days],
-        )
-        specs = [
-            (papers_feed(name, f"The latest papers of {name}", "feeds/atom.xml", "feeds/rss.xml", "",
-                         newest[:limit]), newest[:limit]),
-            (daily, [p for d in days for p in d.papers]),
-            (papers_feed(f"{name}: top papers", f"Papers with {settings['FEED_TOP_THRESHOLD']} or more upvotes",
-                         "feeds/top.atom.xml", "feeds/top.rss.xml", "", top), top),
-        ]
-        for tag, papers in sorted(site.tags.items(), key=lambda item: item[0].slug):
-            latest = papers[: settings["FEED_TAG_MAX_ITEMS"]]
-            specs.append((
-                papers_feed(f"{name}: {tag.name}", f"The latest papers tagged {tag.name}",
-                            f"feeds/tags/{tag.slug}.atom.xml", f"feeds/tags/{tag.slug}.rss.xml", tag.url, latest),
-                latest,
-            ))
-        return specs
-
-    def _feed_item(self, paper: archive.PaperEntry) -> feeds.FeedItem:
-        """One item per paper per process, whichever feeds show it (tag feeds share papers)."""
-        item = self._feed_items.get(paper.source_path)
-        if item is None:
-            item = self._feed_items[paper.source_path] = feeds.paper_item(paper)
-        return item
-
-    def _feeds(self):
-        site_url = self.site_url()
-        specs = self.feed_specs()
-        for spec, papers in specs:
-            key = _digest(self.key, site_url, [(p.url, p.digest) for p in papers])
-            # Bind this spec's values now: the closures run later, possibly in a worker.
-            rendered: dict[str, bytes] = {}
-
-            def render_one(path: str, spec=spec, rendered=rendered) -> bytes:
-                if not rendered:  # one feedgen pass makes both formats
-                    rendered.update(feeds.render_xml(spec, site_url))
-                return rendered[path]
-
-            for path in (spec.atom_path, spec.rss_path):
-                yield OutputFile(path, key, lambda path=path, render_one=render_one: render_one(path), spec.atom_path)
-        main, main_papers = specs[0]
-        yield OutputFile(
-            "feeds/feed.json",
-            _digest(self.key, site_url, [(p.url, p.digest) for p in main_papers]),
-            lambda: feeds.render_json(main, site_url, "feeds/feed.json"),
-        )
-        listing = [(spec.title, spec.atom_path) for spec, _ in specs]
-        opml_specs = [spec for spec, _ in specs]
-        name = self.settings.get("SITENAME", "")
-        yield OutputFile("feeds/feeds.opml", _digest(self.key, site_url, listing),
-                         lambda: feeds.render_opml(f"{name}: feeds", opml_specs, site_url))
-        yield self._page("feeds/index.html", "feeds", [listing], feed_specs=opml_specs)
+        yield from feeds.feed_outputs(self.archive, self.settings, self.site_url(), self.key, self._page)
 
     def generate_output(self, writer):
         global _pending, _output_root
