@@ -183,7 +183,7 @@ def test_json_feed_opml_and_the_feeds_page(built):
     names = [row.td.contents[0].strip() for row in listing.select("table.feed-list tbody tr")]
     assert names[:3] == ["Latest papers", "Daily digest", "Top papers"] and "Agents" in names
     # Link text is a format and the feed's name (for screen readers), never a file path.
-    assert all(a.get_text().split(":")[0] in ("Atom", "RSS", "JSON") and "/" not in a.get_text() for a in links)
+    assert all(a.get_text().split(":")[0] in ("Atom", "RSS", "JSON Feed") and "/" not in a.get_text() for a in links)
 
 
 def test_pages_advertise_absolute_feed_addresses(built):
