@@ -38,7 +38,9 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]
 # A fixed namespace for entry ids: uuid5(namespace, "YYYY-MM-DD/slug").
 ENTRY_ID_NAMESPACE = uuid.UUID("6f1c2f3e-9b1a-5d4e-8c77-2a8f4f0d9e10")
 GENERATOR = "hf-daily-papers-archive (feedgen)"
-RANK_SECONDS = 3600  # a day's ranked entries are dated within its first hour
+# A day's ranked entries are dated within its first hour (days have had a few hundred
+# papers at most; past 3,599 they would share 00:00:00).
+RANK_SECONDS = 3600
 
 
 def xml_text(text: str) -> str:
@@ -335,7 +337,8 @@ def feed_outputs(site: Archive, settings: dict, site_url: str, build_key: str, p
         for path in (spec.atom_path, spec.rss_path):
             yield OutputFile(path, key, lambda path=path, render_one=render_one: render_one(path), spec.atom_path)
         if spec.json_path:
-            yield OutputFile(spec.json_path, key, lambda spec=spec: render_json(spec, site_url, name))
+            # Same group: the worker that makes the XML has the items made already.
+            yield OutputFile(spec.json_path, key, lambda spec=spec: render_json(spec, site_url, name), spec.atom_path)
     listing = [(spec.name, spec.title, spec.subtitle, spec.atom_path) for spec in specs]
     yield OutputFile("feeds/feeds.opml", _digest(build_key, site_url, listing),
                      lambda: render_opml(f"{name}: feeds", specs, site_url))
