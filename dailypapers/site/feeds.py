@@ -9,7 +9,8 @@ rank among the day's papers (the most upvoted at 00:59:59, the next at 00:59:58,
 date-sorted readers show each day ranked, and no two entries share a time. A time moves
 only within the first hour of its own day, and only while the day's upvotes still reorder
 it; the id never moves, so a reader never shows a paper twice. A paper entry's `updated`
-is its `published`: its content (title, abstract, authors, links) has no upvotes in it.
+is its `published`: its content (title, abstract, authors, links) has no upvotes in it, and
+posts keep no date for the rare later correction (a code link found by a refresh).
 A daily digest does show upvotes: its `updated` is the newest date on which any of its
 papers' counts were observed to change (their `observed` field), so it moves when the
 digest's content does, and only then.
