@@ -28,6 +28,7 @@ FEED_DAILY_RSS = "feeds/daily.rss.xml"
 FEED_TOP_ATOM = "feeds/top.atom.xml"
 FEED_TOP_RSS = "feeds/top.rss.xml"
 FEED_OPML = "feeds/feeds.opml"
+TAG_FEEDS = "feeds/tags/"
 
 
 def save_as(url: str) -> str:
@@ -70,7 +71,7 @@ def tag_page(slug: str, number: int) -> str:
 
 def tag_feed(slug: str, kind: str) -> str:
     """kind: 'atom' or 'rss'."""
-    return f"{FEEDS}tags/{slug}.{kind}.xml"
+    return f"{TAG_FEEDS}{slug}.{kind}.xml"
 
 
 def search_bundle(year_name: str) -> str:

@@ -406,21 +406,22 @@ def check_feeds(output: Path, wanted: dict[str, dict]) -> None:
         entries = feed_entries(output / "feeds" / name)
         assert len(entries) == len(wanted), name
         as_sent = str if name == "feed.json" else xml_text
+        as_text = lambda text: as_sent(to_plain(text))  # noqa: E731 - feeds carry math as text
         for entry in entries:
             want = wanted[entry["link"].removeprefix("http://localhost:8000/")]
             where = f"feeds/{name}: {entry['link']}"
-            assert entry["title"] == as_sent(want["title"]), where
+            assert entry["title"] == as_text(want["title"]), where
             if entry["authors"] is not None:
-                assert entry["authors"] == [as_sent(a) for a in want["authors"][:10] if as_sent(a)], where
+                assert entry["authors"] == [as_sent(a) for a in want["authors"] if as_sent(a)], where
             # The abstract's paragraphs, then the links (every paper here has an arXiv id).
             paragraphs = BeautifulSoup(entry["content"], "html.parser").find_all("p", recursive=False)[:-1]
-            check_abstract(paragraphs, want["abstract"], where, as_sent)
+            check_abstract(paragraphs, want["abstract"], where, as_text)
     for entry in feed_entries(output / "feeds" / "daily.atom.xml"):
         links = BeautifulSoup(entry["content"], "html.parser").select("li > a")
         assert links
         for link in links:
             want = wanted[link["href"].removeprefix("http://localhost:8000/")]
-            assert link.get_text() == xml_text(want["title"]), link
+            assert link.get_text() == xml_text(to_plain(want["title"])), link
 
 
 HOSTILE_SETTINGS = settings(

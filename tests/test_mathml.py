@@ -2,7 +2,7 @@ import html
 
 import pytest
 
-from dailypapers.site.math import to_unicode
+from dailypapers.site.mathtext import to_unicode
 from dailypapers.site.text import text_markup, to_html
 
 
@@ -43,19 +43,31 @@ def test_titles_are_escaped_then_rendered():
     "latex,text",
     [
         (r"x_1^2", "x₁²"),
-        (r"\alpha \leq 1", "α ≤ 1"),
+        (r"\alpha \leq 1", "α≤1"),
         (r"2.3\times", "2.3×"),
+        (r"9.6\times 9.6", "9.6×9.6"),
+        (r"a \times b", "a × b"),
         (r"O(n \log n)", "O(n log n)"),
+        (r"\mathcal{O}(n \log n)", "𝒪(n log n)"),
+        (r"10^{-3}", "10⁻³"),
         (r"\frac{1}{2}", "1/2"),
+        (r"\frac{a+b}{2}", "(a+b)/2"),
         (r"\sqrt{n+1}", "√(n+1)"),
-        (r"\mathcal{J}\&\mathcal{F}", "J&F"),
-        (r"\mathbb{R}", "ℝ"),
+        (r"\mathcal{J}\&\mathcal{F}", "𝒥&ℱ"),
+        (r"\mathbb{R}^d", "ℝᵈ"),
+        (r"97.3\%", "97.3%"),
+        (r"W^\top x_i", "Wᵀxᵢ"),
+        (r"90^\circ", "90°"),
+        (r"\hat{y}", "ŷ"),
+        (r"\Phi", "Φ"),
         (r"A^*", "A*"),
         (r"\ell_2", "ℓ₂"),
-        (r"x^{y}", None),  # no superscript y: the caller shows the source
+        (r"x_{\text{train}}", None),  # no subscript form for every letter: the caller shows the source
+        (r"\sqrt[3]{x}", None),
         (r"\begin{pmatrix}a\end{pmatrix}", None),
         (r"\unknown x", None),
         (r"{a", None),
+        ("a\nb\\\\c", None),
     ],
 )
 def test_simple_math_reads_as_unicode(latex, text):

@@ -1,12 +1,13 @@
 """The feeds as pages: which feeds there are, what each shows, and the /feeds/ page.
 
-Each feed is declared like any page (site/pages.py): its files' keys are digests of the
-papers or days it shows, and of what it says about itself.
+A feed is declared like any page (site/pages.py): its files are made from the values it is
+declared with (the papers it shows and their ranks in their days, or the days of the
+digest), and their keys are digests of exactly those values. site/feeds.py makes them.
 """
 
 from __future__ import annotations
 
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass
 from typing import Iterable
 
 from .. import urls
@@ -17,84 +18,117 @@ from .pages import Listing, Page, listing
 
 @dataclass(frozen=True)
 class Feed:
-    """A feed's description; its entries are the papers (or days) it is declared with."""
+    """What a feed says about itself."""
 
+    name: str  # what the /feeds/ page calls it
     title: str
     subtitle: str
     atom_path: str
     rss_path: str
-    page_url: str  # the HTML page the feed mirrors
+    page_url: str  # the HTML page the feed belongs to
+    json_path: str | None = None  # also as JSON Feed
 
 
-_items: dict[str, feeds.FeedItem] = {}  # one item per paper per process: tag feeds share papers
+_items: dict[tuple[str, int], feeds.FeedItem] = {}  # per process: tag feeds share papers
 _rendered: dict[str, bytes] = {}  # an RSS file made in the same pass as its Atom file
 
 
-def _paper_item(paper: PaperEntry) -> feeds.FeedItem:
-    item = _items.get(paper.source_path)
+def _paper_item(paper: PaperEntry, rank: int) -> feeds.FeedItem:
+    item = _items.get((paper.source_path, rank))
     if item is None:
-        item = _items[paper.source_path] = feeds.paper_item(paper)
+        item = _items[(paper.source_path, rank)] = feeds.paper_item(paper, rank)
     return item
 
 
-def _spec(feed: Feed, papers: list[PaperEntry], days: list[Listing], site_url: str) -> feeds.FeedSpec:
-    if days:
-        return feeds.FeedSpec(*astuple(feed), lambda: [feeds.day_item(d, site_url) for d in days])
-    return feeds.FeedSpec(*astuple(feed), lambda: [_paper_item(p) for p in papers])
+def _spec(feed: Feed, papers: list, ranks: list, days: list, site: dict) -> feeds.FeedSpec:
+    def items() -> list[feeds.FeedItem]:
+        if days:
+            return [feeds.day_item(day, site["url"], site["name"]) for day in days]
+        return [_paper_item(paper, rank) for paper, rank in zip(papers, ranks)]
+
+    return feeds.FeedSpec(feed.name, feed.title, feed.subtitle, feed.atom_path, feed.rss_path, feed.page_url,
+                          feed.json_path, items, feeds.day_datetime(site["newest_day"]))
 
 
-def atom_file(feed: Feed, papers: list, days: list, site_url: str) -> bytes:
-    made = feeds.render_xml(_spec(feed, papers, days, site_url), site_url)
+def atom_file(feed: Feed, papers: list, ranks: list, days: list, site: dict) -> bytes:
+    made = feeds.render_xml(_spec(feed, papers, ranks, days, site), site["url"], site["name"])
     _rendered[feed.rss_path] = made[feed.rss_path]
     return made[feed.atom_path]
 
 
-def rss_file(feed: Feed, papers: list, days: list, site_url: str) -> bytes:
+def rss_file(feed: Feed, papers: list, ranks: list, days: list, site: dict) -> bytes:
     made = _rendered.pop(feed.rss_path, None)
-    return made if made is not None else feeds.render_xml(_spec(feed, papers, days, site_url), site_url)[feed.rss_path]
+    if made is None:  # made alone (its Atom file was unchanged)
+        made = feeds.render_xml(_spec(feed, papers, ranks, days, site), site["url"], site["name"])[feed.rss_path]
+    return made
 
 
-def json_feed(feed: Feed, papers: list, site_url: str) -> bytes:
-    return feeds.render_json(_spec(feed, papers, [], site_url), site_url, urls.FEED_JSON)
+def json_file(feed: Feed, papers: list, ranks: list, days: list, site: dict) -> bytes:
+    return feeds.render_json(_spec(feed, papers, ranks, days, site), site["url"], site["name"])
 
 
-def opml_file(feeds_listed: list[Feed], title: str, site_url: str) -> bytes:
-    specs = [feeds.FeedSpec(*astuple(f)) for f in feeds_listed]
-    return feeds.render_opml(title, specs, site_url)
+def opml_file(listed: list[Feed], title: str, site_url: str) -> bytes:
+    return feeds.render_opml(title, listed, site_url)
+
+
+def _latest(count: int) -> str:
+    return "the latest day" if count == 1 else f"the latest {count} days"
 
 
 def declared_feeds(site: Archive, settings: dict) -> list[tuple[Feed, list[PaperEntry], list[Listing]]]:
-    """Every Atom/RSS feed with the papers (or, for the digest, the days) it shows."""
+    """Every Atom/RSS feed with the papers it shows (or, for the digest, the days)."""
     name = settings.get("SITENAME", "")
-    newest = sorted(site.papers, key=lambda p: (p.day, p.upvotes, p.slug), reverse=True)
-    limit = settings["FEED_MAX_ITEMS"]
-    threshold = settings["FEED_TOP_THRESHOLD"]
-    top = [p for p in newest if p.upvotes >= threshold][:limit]
+    newest_first = [p for day in reversed(site.days) for p in day.papers]
+    limit, threshold = settings["FEED_MAX_ITEMS"], settings["FEED_TOP_THRESHOLD"]
     days = [listing(d) for d in site.days[::-1][: settings["FEED_DAILY_DAYS"]]]
+
+    def papers_feed(label, title, subtitle, paths, page, papers, json_path=None):
+        count = len({p.day for p in papers})
+        subtitle = f"{subtitle}, from {_latest(count)}, each day ranked by upvotes" if papers else f"{subtitle}: none yet"
+        return Feed(label, title, subtitle, *paths, page, json_path), papers, []
+
     declared = [
-        (Feed(name, f"The latest papers of {name}", urls.FEED_ATOM, urls.FEED_RSS, urls.HOME), newest[:limit], []),
-        (Feed(f"{name}: daily digest", "One entry a day: the day's papers, ranked by upvotes",
+        papers_feed("Latest papers", name, "Every paper", (urls.FEED_ATOM, urls.FEED_RSS), urls.HOME,
+                    feeds.whole_days(newest_first, limit), urls.FEED_JSON),
+        (Feed("Daily digest", f"{name}: daily digest",
+              f"One entry a day for {_latest(len(days))}: the day's papers, ranked by upvotes",
               urls.FEED_DAILY_ATOM, urls.FEED_DAILY_RSS, urls.ARCHIVES), [], days),
-        (Feed(f"{name}: top papers", f"Papers with {threshold} or more upvotes",
-              urls.FEED_TOP_ATOM, urls.FEED_TOP_RSS, urls.HOME), top, []),
+        papers_feed("Top papers", f"{name}: top papers", f"Papers with {threshold} or more upvotes",
+                    (urls.FEED_TOP_ATOM, urls.FEED_TOP_RSS), urls.HOME,
+                    feeds.whole_days([p for p in newest_first if p.upvotes >= threshold], limit)),
     ]
     for tag, papers in sorted(site.tags.items(), key=lambda item: item[0].slug):
-        feed = Feed(f"{name}: {tag.name}", f"The latest papers tagged {tag.name}",
-                    urls.tag_feed(tag.slug, "atom"), urls.tag_feed(tag.slug, "rss"), tag.url)
-        declared.append((feed, papers[: settings["FEED_TAG_MAX_ITEMS"]], []))
+        declared.append(papers_feed(
+            tag.name, f"{name}: {tag.name}", f"Papers tagged {tag.name}",
+            (urls.tag_feed(tag.slug, "atom"), urls.tag_feed(tag.slug, "rss")), tag.url,
+            feeds.whole_days(papers, settings["FEED_TAG_MAX_ITEMS"]),
+        ))
     return declared
 
 
 def feed_pages(site: Archive, settings: dict) -> Iterable[Page]:
-    site_url = settings["SITEURL"] or settings["FEED_SITEURL"]
+    """Every feed file, the OPML list and the /feeds/ page; no feeds while there are no papers."""
+    if not site.days:
+        yield Page(urls.FEEDS, "feeds", {"site_feeds": [], "tag_feeds": []})
+        return
+    site_values = {
+        "url": settings["SITEURL"] or settings["FEED_SITEURL"],
+        "name": settings.get("SITENAME", ""),
+        "newest_day": site.days[-1].start,
+    }
+    ranks = {p.source_path: number for day in site.days for number, p in enumerate(day.ranked, 1)}
     declared = declared_feeds(site, settings)
     for feed, papers, days in declared:
-        values = {"feed": feed, "papers": papers, "days": days, "site_url": site_url}
+        # A paper's time in a feed follows its rank in its day, which other papers' upvotes change.
+        values = {"feed": feed, "papers": papers, "ranks": [ranks[p.source_path] for p in papers],
+                  "days": days, "site": site_values}
         yield Page(feed.atom_path, atom_file, values, group=feed.atom_path)
         yield Page(feed.rss_path, rss_file, values, group=feed.atom_path)
-    main, main_papers, _ = declared[0]
-    yield Page(urls.FEED_JSON, json_feed, {"feed": main, "papers": main_papers, "site_url": site_url})
+        if feed.json_path:  # same worker: the items are made already
+            yield Page(feed.json_path, json_file, values, group=feed.atom_path)
     listed = [feed for feed, _, _ in declared]
-    title = f"{settings.get('SITENAME', '')}: feeds"
-    yield Page(urls.FEED_OPML, opml_file, {"feeds_listed": listed, "title": title, "site_url": site_url})
-    yield Page(urls.FEEDS, "feeds", {"feed_specs": listed})
+    title = f"{site_values['name']}: feeds"
+    yield Page(urls.FEED_OPML, opml_file, {"listed": listed, "title": title, "site_url": site_values["url"]})
+    tag_feeds = [feed for feed in listed if feed.atom_path.startswith(urls.TAG_FEEDS)]
+    site_feeds = [feed for feed in listed if feed not in tag_feeds]
+    yield Page(urls.FEEDS, "feeds", {"site_feeds": site_feeds, "tag_feeds": tag_feeds})

@@ -14,7 +14,6 @@ from xml.etree import ElementTree
 
 from latex2mathml.converter import convert
 
-from .latex_names import SYMBOLS
 
 # Used by text.py's tokenizer, so the groups are named and nothing else is captured.
 MATH_PATTERN = (
@@ -77,97 +76,3 @@ def _sanitized(mathml: str, latex: str) -> str | None:
 
 
 ElementTree.register_namespace("", _MATHML_NS[1:-1])
-
-
-# Named functions print as their names (\log → log).
-_FUNCTIONS = set("log ln exp sin cos tan max min arg sup inf lim det dim ker Pr mod gcd argmax argmin".split())
-_FONTS = set("mathbf mathrm mathit mathsf mathtt mathcal mathscr mathfrak boldsymbol bm text textrm textbf "
-             "textit operatorname mathbb".split())
-_DOUBLE_STRUCK = dict(zip("RNZQCE", "ℝℕℤℚℂ𝔼"))
-_SPACES = {",": "\u202f", ";": " ", ":": " ", " ": " ", "!": "", "quad": " ", "qquad": " "}
-_SIZES = set("left right big Big bigg Bigg bigl bigr Bigl Bigr displaystyle textstyle limits nolimits".split())
-_SUPERSCRIPT = str.maketrans("0123456789+-=()niT*′", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱᵀ*′")
-_SUBSCRIPT = str.maketrans("0123456789+-=()aeoxhklmnpstijruv", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₒₓₕₖₗₘₙₚₛₜᵢⱼᵣᵤᵥ")
-_MATH_TOKEN = re.compile(r"\\[A-Za-z]+|\\.|\s+|.", re.DOTALL)
-
-
-class _Unreadable(Exception):
-    """Math with no simple Unicode form."""
-
-
-def to_unicode(latex: str) -> str | None:
-    """Math as readable Unicode where it is simple (x_1^2 → x₁², \\alpha \\leq 1 → α ≤ 1),
-    None where it is not (fractions of sums, matrices, unknown commands)."""
-    tokens = _MATH_TOKEN.findall(latex)
-    try:
-        text, end = _read_math(tokens, 0, closing=False)
-    except (_Unreadable, IndexError, RecursionError):
-        return None
-    return " ".join(text.split()) if end == len(tokens) else None
-
-
-def _read_math(tokens: list[str], i: int, closing: bool) -> tuple[str, int]:
-    """The Unicode of tokens[i:] up to a closing brace (when `closing`), and where it ended."""
-    parts = []
-    while i < len(tokens):
-        token = tokens[i]
-        i += 1
-        if token == "}":
-            if closing:
-                return "".join(parts), i
-            raise _Unreadable
-        if token == "{":
-            part, i = _read_math(tokens, i, closing=True)
-        elif token in "^_" and len(token) == 1:
-            part, i = _read_atom(tokens, i)
-            table = _SUPERSCRIPT if token == "^" else _SUBSCRIPT
-            if any(ord(char) not in table for char in part):
-                raise _Unreadable  # a character with no sub/superscript form
-            part = part.translate(table)
-        elif token.startswith("\\"):
-            part, i = _command(token[1:], tokens, i)
-        else:
-            part = token
-        parts.append(part)
-    if closing:
-        raise _Unreadable
-    return "".join(parts), i
-
-
-def _read_atom(tokens: list[str], i: int) -> tuple[str, int]:
-    """One argument: a braced group or a single token (spaces before it skipped)."""
-    while tokens[i].isspace():
-        i += 1
-    if tokens[i] == "{":
-        return _read_math(tokens, i + 1, closing=True)
-    if tokens[i].startswith("\\"):
-        return _command(tokens[i][1:], tokens, i + 1)
-    return tokens[i], i + 1
-
-
-def _command(name: str, tokens: list[str], i: int) -> tuple[str, int]:
-    if name in SYMBOLS:
-        return SYMBOLS[name], i
-    if name in _FUNCTIONS:
-        return name, i
-    if name in _SPACES:
-        return _SPACES[name], i
-    if name in _SIZES:
-        return "", i
-    if len(name) == 1 and not name.isalpha():
-        return name, i  # \{ \} \% \& \$ \# \_
-    if name in _FONTS:
-        text, i = _read_atom(tokens, i)
-        return ("".join(_DOUBLE_STRUCK.get(c, c) for c in text) if name == "mathbb" else text), i
-    if name == "sqrt":
-        text, i = _read_atom(tokens, i)
-        return "√" + _grouped(text), i
-    if name in ("frac", "tfrac", "dfrac"):
-        numerator, i = _read_atom(tokens, i)
-        denominator, i = _read_atom(tokens, i)
-        return f"{_grouped(numerator)}/{_grouped(denominator)}", i
-    raise _Unreadable
-
-
-def _grouped(text: str) -> str:
-    return text if len(text) == 1 or text.isalnum() else f"({text})"

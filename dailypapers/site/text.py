@@ -20,7 +20,8 @@ from urllib.parse import urlsplit
 from markupsafe import Markup
 
 from .latex_names import ACCENTS, SYMBOLS, WORDS
-from .math import MATH_PATTERN, is_math, to_mathml, to_unicode
+from .math import MATH_PATTERN, is_math, to_mathml
+from .mathtext import to_unicode
 
 _TOKEN = re.compile(
     MATH_PATTERN
@@ -280,19 +281,20 @@ def _link(href: str, children: tuple):
     return Link(href, children or (href,))
 
 
-def _html_of(nodes: tuple, links: bool) -> str:
+def _html_of(nodes: tuple, links: bool, mathml: bool = True) -> str:
     out = []
     for node in nodes:
         if isinstance(node, str):
             out.append(html.escape(node))
         elif isinstance(node, Math):
-            out.append(to_mathml(node.source) or html.escape(node.written))
+            shown = to_mathml(node.source) if mathml else to_unicode(node.source)
+            out.append(shown if shown and mathml else html.escape(shown or node.written))
         elif isinstance(node, Link) and links:
-            out.append(f'<a href="{html.escape(node.href)}" rel="nofollow ugc">{_html_of(node.children, links)}</a>')
+            out.append(f'<a href="{html.escape(node.href)}" rel="nofollow ugc">{_html_of(node.children, links, mathml)}</a>')
         elif isinstance(node, Span) and node.tag:
-            out.append(f"<{node.tag}>{_html_of(node.children, links)}</{node.tag}>")
+            out.append(f"<{node.tag}>{_html_of(node.children, links, mathml)}</{node.tag}>")
         else:
-            out.append(_html_of(node.children, links))
+            out.append(_html_of(node.children, links, mathml))
     return "".join(out)
 
 
@@ -312,6 +314,12 @@ def to_html(text: str, links: bool = True) -> str:
     """Plain source text (a title, an abstract paragraph, a keyword) as safe HTML; without
     `links`, addresses stay text (a title is itself a link in lists)."""
     return _html_of(_Parser(text).nodes(), links)
+
+
+def feed_html(text: str) -> str:
+    """An abstract as HTML for feed readers: paragraphs, links, and math as readable text
+    (Unicode where simple, its TeX source otherwise), since readers show MathML as garbage."""
+    return "".join(f"<p>{_html_of(_Parser(part).nodes(), True, mathml=False)}</p>" for part in text.split("\n\n"))
 
 
 def to_plain(text: str) -> str:
