@@ -17,7 +17,7 @@ from dailypapers.store import PostStore
 # Micro precision and recall (scripts/tag_report.py), a little below those measured: on the
 # held-out labels (tag-heldout.yaml, never tuned on) and on the training labels
 # (tag-labels.yaml, which tags.yaml is tuned on). A taxonomy change that costs more fails here.
-QUALITY = {"tag-heldout.yaml": (0.72, 0.76), "tag-labels.yaml": (0.78, 0.75)}
+QUALITY = {"tag-heldout.yaml": (0.75, 0.76), "tag-labels.yaml": (0.81, 0.74)}
 
 SMALL = """
 tags:
@@ -39,6 +39,20 @@ tags:
     phrases: [strategy]
   - name: Quantization
     phrases: ["re:[248]-?bits?", "re:gpt-?4o"]
+"""
+
+
+ALIASED = """
+tags:
+  - name: Evaluation and Benchmarks
+    slug: evaluation
+    aliases: [Evaluation, Benchmarks]
+    synonyms: [benchmark]
+  - name: Representation Learning
+    aliases: [{name: Self-supervised Learning, slug: self-supervised}]
+    synonyms: [contrastive learning]
+  - name: Agents
+    synonyms: [agent]
 """
 
 
@@ -73,6 +87,11 @@ def small(tmp_path) -> Taxonomy:
         ("tags:\n  - name: Cpp\n    exclude: ['re:x']\n", "exclude phrases are literal"),
         ("tags:\n  - name: A\n    slug: same\n  - name: B\n    slug: same\n", "tag 'B': slug 'same' is taken"),
         ("tags:\n  - name: A\n  - name: a\n", "tag 'a': a second tag with this name"),
+        (ALIASED + "  - name: C\n    aliases: [agents]\n", "tag 'C': alias 'agents' is already the name of a tag or an alias"),
+        (ALIASED + "  - name: C\n    aliases: [Benchmarks]\n", "tag 'C': alias 'Benchmarks' is already"),
+        (ALIASED + "  - name: C\n    aliases: [{name: Old, slug: evaluation}]\n", "alias 'Old': its slug 'evaluation' is another tag's"),
+        (ALIASED + "  - name: C\n    aliases: [{slug: old}]\n", "tag 'C': alias {'slug': 'old'}: an alias is an old name"),
+        (ALIASED + "  - name: C\n    aliases: [{name: Old, slug: ../etc}]\n", "slug '../etc': a slug holds a-z, 0-9"),
     ],
 )
 def test_load_errors_name_the_file_and_the_tag(tmp_path, text, message):
@@ -208,18 +227,6 @@ def test_the_held_out_papers_are_not_training_papers():
 
 # Renamed and merged tags
 
-ALIASED = """
-tags:
-  - name: Evaluation and Benchmarks
-    slug: evaluation
-    aliases: [Evaluation, Benchmarks]
-    synonyms: [benchmark]
-  - name: Representation Learning
-    aliases: [{name: Self-supervised Learning, slug: self-supervised}]
-    synonyms: [contrastive learning]
-  - name: Agents
-    synonyms: [agent]
-"""
 
 
 def test_aliases_map_old_names_to_the_new_tag(tmp_path):
@@ -235,20 +242,6 @@ def test_aliases_map_old_names_to_the_new_tag(tmp_path):
     assert taxonomy.tags_for(paper, extra=["self-supervised learning"], removed=["Benchmarks"]) == ["Representation Learning", "Agents"]
 
 
-@pytest.mark.parametrize(
-    "entry, message",
-    [
-        ("  - name: C\n    aliases: [agents]\n", "alias 'agents' is already the name of a tag or an alias"),
-        ("  - name: C\n    aliases: [Benchmarks]\n", "alias 'Benchmarks' is already"),
-        ("  - name: C\n    aliases: [{name: Old, slug: evaluation}]\n", "alias 'Old': its slug 'evaluation' is another tag's"),
-        ("  - name: C\n    aliases: [{slug: old}]\n", "alias {'slug': 'old'}: an alias is an old name"),
-        ("  - name: C\n    aliases: [{name: Old, slug: ../../etc}]\n", "slug '../../etc': a slug holds a-z, 0-9"),
-    ],
-)
-def test_bad_aliases_are_refused(tmp_path, entry, message):
-    with pytest.raises(TaxonomyError) as error:
-        load(tmp_path, ALIASED + entry)
-    assert "tag 'C': " + message in str(error.value)
 
 
 def test_retag_renames_old_tag_names_even_in_a_hand_set_list(tmp_path):

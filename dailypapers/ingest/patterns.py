@@ -22,10 +22,11 @@ class UnsafePattern(ValueError):
     pass
 
 
-def compile_phrase(source: str, shown: str) -> re.Pattern:
-    """The compiled pattern of an `re:` phrase, matched case-blind on whole words; `shown` is
-    the phrase as errors quote it. Raises ValueError (UnsafePattern for one that could
-    backtrack without bound)."""
+def compile_phrase(source: str, shown: str) -> tuple[re.Pattern, str]:
+    """The compiled pattern of an `re:` phrase, matched case-blind on whole words, and a
+    lower-case string every match contains ("" if none is known): a text without it is not
+    searched, which saves most of the time patterns take. `shown` is the phrase as errors
+    quote it. Raises ValueError (UnsafePattern for one that could backtrack without bound)."""
     try:
         tree = sre_parse.parse(source)
     except re.error as error:
@@ -39,7 +40,19 @@ def compile_phrase(source: str, shown: str) -> re.Pattern:
         raise UnsafePattern(f"regular expression {shown!r}: more than one unbounded quantifier (*, +, {{n,}})")
     if budget["steps"] > MAX_BOUNDED_STEPS:
         raise UnsafePattern(f"regular expression {shown!r}: its bounded quantifiers allow too many ways to match")
-    return re.compile(r"(?<!\w)(?:" + source + r")(?!\w)", re.IGNORECASE)
+    return re.compile(r"(?<!\w)(?:" + source + r")(?!\w)", re.IGNORECASE), _required_text(list(tree))
+
+
+def _required_text(items: list) -> str:
+    """The longest run of literal characters at the pattern's top level: every match holds it."""
+    runs, run = [], ""
+    for op, value in items:
+        if op == sre.LITERAL:
+            run += chr(value)
+        else:
+            runs.append(run)
+            run = ""
+    return max([*runs, run], key=len).lower()
 
 
 def _check(items: list, inside_repeat: bool, budget: dict) -> None:

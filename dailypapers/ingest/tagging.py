@@ -31,14 +31,10 @@ except ImportError:  # pragma: no cover
     from yaml import SafeLoader as _Loader
 
 TITLE_WEIGHT = 3.0  # a synonym in the title says more about the paper than one in the abstract
-# A phrase (a signal, not a name of the topic) counts this much of a synonym: in the title
-# too little to make a tag alone, in the abstract nearly as much.
-TITLE_PHRASE_WEIGHT = 0.6
-ABSTRACT_PHRASE_WEIGHT = 0.8
+PHRASE_WEIGHT = 0.6  # a phrase (a signal, not a name of the topic): in the title not a tag alone
 OWN_WORK_WEIGHT = 1.5  # a sentence of the abstract saying what the paper does
 KEYWORD_WEIGHT = 1.0  # an ai_keyword naming a tag: one more mention
 MIN_SCORE = 3.0  # a title synonym, or about three mentions in the abstract and keywords
-MIN_SHARE = 0.0  # of the paper's best score: a tag far behind the paper's main topic is left out
 
 _ENTRY_KEYS = {"name", "slug", "aliases", "min_score", "max_rank", "phrases", "synonyms", "exclude"}
 _SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # a slug is a URL path segment: nothing else
@@ -117,7 +113,8 @@ class Taxonomy:
         # Most words of a text start no phrase and cost one dict lookup.
         self._trie: dict = {}
         self._synonyms: dict[str, list[int]] = {}  # ai_keyword -> tags
-        self._patterns: list[tuple[int, bool, re.Pattern]] = []  # (tag, a synonym?, one of its `re:` phrases)
+        # (tag, a synonym?, one of its `re:` phrases, a string all its matches hold)
+        self._patterns: list[tuple[int, bool, re.Pattern, str]] = []
 
     @classmethod
     def load(cls, path: Path, max_tags: int = 6) -> Taxonomy:
@@ -199,7 +196,7 @@ class Taxonomy:
             if phrase.startswith(REGEX_PREFIX):
                 if synonym is None:
                     raise ValueError(f"exclude phrase {phrase!r}: exclude phrases are literal")
-                self._patterns.append((index, synonym, compile_phrase(phrase[len(REGEX_PREFIX) :], phrase)))
+                self._patterns.append((index, synonym, *compile_phrase(phrase[len(REGEX_PREFIX) :], phrase)))
                 continue
             if not _LITERAL_RE.fullmatch(phrase) or not _words(phrase):
                 raise ValueError(
@@ -221,9 +218,9 @@ class Taxonomy:
                 elif synonym:
                     entry.lower_case.discard(index)  # a synonym in capitals (EHR) matches capitals
 
-    def _count(self, tokens: list[str], weights: list[float], counts: dict[int, float], phrase_weight: float) -> None:
+    def _count(self, tokens: list[str], weights: list[float], counts: dict[int, float]) -> None:
         """Add a word's weight to a tag for each of its synonyms starting at that word in
-        `tokens` (the text's words), that times `phrase_weight` for each of its phrases.
+        `tokens` (the text's words), that times PHRASE_WEIGHT for each of its phrases.
         Where phrases overlap, the longest wins: "vision-language model" counts for
         Multimodal, not also for Language Models. Inside one of a tag's `exclude` phrases, its
         phrases do not count."""
@@ -250,24 +247,27 @@ class Taxonomy:
                 weight = weights[start]
                 for index, synonym in longest.tags.items():
                     if excluded.get(index, 0) <= start and not (capitals and index in longest.lower_case):
-                        counts[index] = counts.get(index, 0.0) + weight * (1.0 if synonym else phrase_weight)
+                        counts[index] = counts.get(index, 0.0) + weight * (1.0 if synonym else PHRASE_WEIGHT)
                 covered = longest_end
 
-    def _count_patterns(self, text: str, weights: list[tuple[int, float]], counts: dict[int, float], phrase_weight: float) -> None:
+    def _count_patterns(self, text: str, weights: list[tuple[int, float]], counts: dict[int, float]) -> None:
         """Like `_count` for the `re:` phrases: `weights` holds (offset, weight) for each
         sentence of `text`, and a match takes the weight of the sentence it starts in."""
         starts = [start for start, _ in weights]
-        for index, synonym, pattern in self._patterns:
+        folded = text.lower()
+        for index, synonym, pattern, needle in self._patterns:
+            if needle not in folded:
+                continue
             for match in pattern.finditer(text):
                 weight = weights[bisect_right(starts, match.start()) - 1][1]
-                counts[index] = counts.get(index, 0.0) + weight * (1.0 if synonym else phrase_weight)
+                counts[index] = counts.get(index, 0.0) + weight * (1.0 if synonym else PHRASE_WEIGHT)
 
     def _scores(self, paper: Paper) -> dict[int, float]:
         """Tag index -> the evidence for it in the paper."""
         counts: dict[int, float] = {}
         title = _WORD_RE.findall(paper.title)
-        self._count(title, [TITLE_WEIGHT] * len(title), counts, TITLE_PHRASE_WEIGHT)
-        self._count_patterns(paper.title, [(0, TITLE_WEIGHT)], counts, TITLE_PHRASE_WEIGHT)
+        self._count(title, [TITLE_WEIGHT] * len(title), counts)
+        self._count_patterns(paper.title, [(0, TITLE_WEIGHT)], counts)
         # the abstract's words in one list, each with the weight of its sentence
         tokens: list[str] = []
         token_weights: list[float] = []
@@ -281,8 +281,8 @@ class Taxonomy:
             token_weights += [weight] * len(words)
             sentence_weights.append((start, weight))
             start = end
-        self._count(tokens, token_weights, counts, ABSTRACT_PHRASE_WEIGHT)
-        self._count_patterns(paper.abstract, sentence_weights, counts, ABSTRACT_PHRASE_WEIGHT)
+        self._count(tokens, token_weights, counts)
+        self._count_patterns(paper.abstract, sentence_weights, counts)
         # a tag counts once for the keywords, however many of its names they repeat
         for index in {i for keyword in paper.ai_keywords for i in self._keyword_tags(keyword)}:
             counts[index] = counts.get(index, 0.0) + KEYWORD_WEIGHT
@@ -299,11 +299,10 @@ class Taxonomy:
         an old name (an alias) as the tag it became (see `canonical_names`).
         """
         scored = sorted(self._scores(paper).items(), key=lambda item: (-item[1], item[0]))
-        floor = scored[0][1] * MIN_SHARE if scored else 0.0
         computed = [
             self.tags[index].name
             for rank, (index, score) in enumerate(scored)
-            if score >= max(self._min_scores[index], floor) - 1e-9 and rank < self._max_ranks[index]
+            if score >= self._min_scores[index] - 1e-9 and rank < self._max_ranks[index]
         ]
         if not computed and scored:
             computed = [self.tags[scored[0][0]].name]
