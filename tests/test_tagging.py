@@ -345,3 +345,12 @@ def test_min_score_and_max_rank_narrow_a_broad_tag(tmp_path):
     for bad in ("min_score: 0", "min_score: x", "max_rank: 0", "max_rank: 1.5"):
         with pytest.raises(TaxonomyError, match="min_score|max_rank"):
             load(tmp_path, f"tags:\n  - name: A\n    {bad}\n")
+
+
+def test_a_subtopic_brings_its_parent(tmp_path):
+    text = "tags:\n  - name: Agents\n    synonyms: [agent]\n  - name: GUI Agents\n    implies: [Agents]\n    synonyms: [GUI agent]\n"
+    taxonomy = load(tmp_path, text)
+    assert taxonomy.tags_for(Paper(title="A GUI agent", abstract="")) == ["GUI Agents", "Agents"]
+    assert taxonomy.tags_for(Paper(title="A GUI agent", abstract=""), removed=["Agents"]) == ["GUI Agents"]
+    with pytest.raises(TaxonomyError, match="tag 'GUI Agents': 'implies' names a tag that does not exist"):
+        load(tmp_path, text.replace("implies: [Agents]", "implies: [Agentz]"))

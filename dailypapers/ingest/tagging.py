@@ -36,7 +36,7 @@ OWN_WORK_WEIGHT = 1.5  # a sentence of the abstract saying what the paper does
 KEYWORD_WEIGHT = 1.0  # an ai_keyword naming a tag: one more mention
 MIN_SCORE = 3.0  # a title synonym, or about three mentions in the abstract and keywords
 
-_ENTRY_KEYS = {"name", "slug", "aliases", "min_score", "max_rank", "phrases", "synonyms", "exclude"}
+_ENTRY_KEYS = {"name", "slug", "aliases", "implies", "min_score", "max_rank", "phrases", "synonyms", "exclude"}
 _SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # a slug is a URL path segment: nothing else
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\d])")
 _OWN_WORK_RE = re.compile(r"\b(?:we|our|this (?:paper|work|study|report|survey))\b", re.IGNORECASE)
@@ -109,6 +109,7 @@ class Taxonomy:
         self._by_alias: dict[str, Tag] = {}  # casefolded old name -> tag
         self._min_scores: list[float] = []
         self._max_ranks: list[int] = []  # a broad tag is given only among a paper's best few
+        self._implies: dict[str, list[str]] = {}  # a subtopic's tag -> its parents' (GUI agents -> Agents)
         # The literal phrases as a trie of words: word -> {next word -> ..., _END: _Phrase}.
         # Most words of a text start no phrase and cost one dict lookup.
         self._trie: dict = {}
@@ -135,9 +136,9 @@ class Taxonomy:
                 taxonomy._add(entry)
             except ValueError as error:
                 raise TaxonomyError(f"{path}: tag {entry['name']!r}: {error}") from None
-        for entry in entries:  # after all tags: an alias may not shadow a tag listed later
+        for entry in entries:  # after all tags: aliases and implied tags refer to any of them
             try:
-                taxonomy._add_aliases(entry)
+                taxonomy._link(entry)
             except ValueError as error:
                 raise TaxonomyError(f"{path}: tag {entry['name']!r}: {error}") from None
         return taxonomy
@@ -173,8 +174,13 @@ class Taxonomy:
                 for key in _forms(_key(synonym)):
                     self._synonyms.setdefault(key, []).append(index)
 
-    def _add_aliases(self, entry: dict) -> None:
+    def _link(self, entry: dict) -> None:
+        """The tag's aliases and the tags it implies. Raises ValueError."""
         tag = self.by_name[entry["name"].strip().casefold()]
+        implied = [self.by_name.get(name.casefold()) for name in _string_list(entry, "implies")]
+        if None in implied:
+            raise ValueError(f"'implies' names a tag that does not exist: {entry['implies']!r}")
+        self._implies[tag.name] = [t.name for t in implied]
         for alias in entry.get("aliases") or []:
             name, slug = (alias.get("name"), alias.get("slug")) if isinstance(alias, dict) else (alias, None)
             if not isinstance(name, str) or not name.strip():
@@ -292,7 +298,7 @@ class Taxonomy:
         """Names of the paper's tags, best first: tags scoring at least their `min_score`
         (MIN_SCORE unless tags.yaml says otherwise) and ranking within their `max_rank` among
         the paper's scores, or, when none does, the best of those that matched at all; none
-        when nothing matched.
+        when nothing matched. A tag brings the tags it `implies` right after it.
 
         `extra` (tags a person added) come first and are always kept; `removed` (computed
         tags a person struck) are left out. Names are matched to the taxonomy's case-blind,
@@ -306,6 +312,7 @@ class Taxonomy:
         ]
         if not computed and scored:
             computed = [self.tags[scored[0][0]].name]
+        computed = list(dict.fromkeys(n for name in computed for n in (name, *self._implies.get(name, ()))))
         names = self.canonical_names(extra)
         struck = set(self.canonical_names(removed))
         room = max(0, self.max_tags - len(names))
