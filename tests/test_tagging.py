@@ -1,18 +1,23 @@
 """The tagger: loading tags.yaml, matching phrases, scoring, and quality on hand labels."""
 
 import textwrap
+import time
+from datetime import date
 
 import pytest
 import yaml
 from conftest import FIXTURES, REPO
 
-from dailypapers.model import Paper
+from dailypapers import posts
+from dailypapers.ingest.importer import retag_all
 from dailypapers.ingest.tagging import Taxonomy, TaxonomyError
+from dailypapers.model import Paper
+from dailypapers.store import PostStore
 
-# Micro precision and recall on tests/fixtures/tag-labels.yaml, a little below the measured
-# 0.791 and 0.752 (scripts/tag_report.py): a taxonomy change that costs more fails here.
-MIN_PRECISION = 0.77
-MIN_RECALL = 0.73
+# Micro precision and recall (scripts/tag_report.py), a little below those measured: on the
+# held-out labels (tag-heldout.yaml, never tuned on) and on the training labels
+# (tag-labels.yaml, which tags.yaml is tuned on). A taxonomy change that costs more fails here.
+QUALITY = {"tag-heldout.yaml": (0.75, 0.76), "tag-labels.yaml": (0.81, 0.74)}
 
 SMALL = """
 tags:
@@ -34,6 +39,20 @@ tags:
     phrases: [strategy]
   - name: Quantization
     phrases: ["re:[248]-?bits?", "re:gpt-?4o"]
+"""
+
+
+ALIASED = """
+tags:
+  - name: Evaluation and Benchmarks
+    slug: evaluation
+    aliases: [Evaluation, Benchmarks]
+    synonyms: [benchmark]
+  - name: Representation Learning
+    aliases: [{name: Self-supervised Learning, slug: self-supervised}]
+    synonyms: [contrastive learning]
+  - name: Agents
+    synonyms: [agent]
 """
 
 
@@ -68,6 +87,11 @@ def small(tmp_path) -> Taxonomy:
         ("tags:\n  - name: Cpp\n    exclude: ['re:x']\n", "exclude phrases are literal"),
         ("tags:\n  - name: A\n    slug: same\n  - name: B\n    slug: same\n", "tag 'B': slug 'same' is taken"),
         ("tags:\n  - name: A\n  - name: a\n", "tag 'a': a second tag with this name"),
+        (ALIASED + "  - name: C\n    aliases: [agents]\n", "tag 'C': alias 'agents' is already the name of a tag or an alias"),
+        (ALIASED + "  - name: C\n    aliases: [Benchmarks]\n", "tag 'C': alias 'Benchmarks' is already"),
+        (ALIASED + "  - name: C\n    aliases: [{name: Old, slug: evaluation}]\n", "alias 'Old': its slug 'evaluation' is another tag's"),
+        (ALIASED + "  - name: C\n    aliases: [{slug: old}]\n", "tag 'C': alias {'slug': 'old'}: an alias is an old name"),
+        (ALIASED + "  - name: C\n    aliases: [{name: Old, slug: ../etc}]\n", "slug '../etc': a slug holds a-z, 0-9"),
     ],
 )
 def test_load_errors_name_the_file_and_the_tag(tmp_path, text, message):
@@ -177,10 +201,11 @@ def test_extra_tags_come_first_and_removed_tags_go(small):
 # Quality
 
 
-def test_precision_and_recall_on_hand_labels():
+@pytest.mark.parametrize("labels", sorted(QUALITY))
+def test_precision_and_recall_on_hand_labels(labels):
     taxonomy = Taxonomy.load(REPO / "tags.yaml")
-    entries = yaml.safe_load((FIXTURES / "tag-labels.yaml").read_text(encoding="utf-8"))["papers"]
-    assert len(entries) >= 100
+    entries = yaml.safe_load((FIXTURES / labels).read_text(encoding="utf-8"))["papers"]
+    assert len(entries) >= 150
     right = given = labelled = 0
     for entry in entries:
         assert set(entry["tags"]) <= {t.name for t in taxonomy.tags}, entry["arxiv_id"]
@@ -189,5 +214,143 @@ def test_precision_and_recall_on_hand_labels():
         right += len(found & set(entry["tags"]))
         given += len(found)
         labelled += len(entry["tags"])
-    assert right / given >= MIN_PRECISION
-    assert right / labelled >= MIN_RECALL
+    min_precision, min_recall = QUALITY[labels]
+    assert right / given >= min_precision
+    assert right / labelled >= min_recall
+
+
+def test_the_held_out_papers_are_not_training_papers():
+    ids = {name: {e["arxiv_id"] for e in yaml.safe_load((FIXTURES / name).read_text(encoding="utf-8"))["papers"]} for name in QUALITY}
+    assert not ids["tag-heldout.yaml"] & ids["tag-labels.yaml"]
+    assert {i[:2] for i in ids["tag-heldout.yaml"]} >= {"24", "25", "26"}  # 2024 to 2026
+
+
+# Renamed and merged tags
+
+
+
+def test_aliases_map_old_names_to_the_new_tag(tmp_path):
+    taxonomy = load(tmp_path, ALIASED)
+    merged, representation = taxonomy.tags[0], taxonomy.tags[1]
+    assert taxonomy.aliases == {"Evaluation": merged, "Benchmarks": merged, "Self-supervised Learning": representation}
+    # the site writes a redirect from each old slug that is not the tag's own
+    assert taxonomy.alias_slugs == {"benchmarks": merged, "self-supervised": representation}
+    assert taxonomy.slug_for("benchmarks") == "evaluation"
+    assert taxonomy.canonical_names(["benchmarks", "Agents", "Evaluation", "Mine"]) == ["Evaluation and Benchmarks", "Agents", "Mine"]
+    paper = Paper(title="An agent benchmark", abstract="")
+    assert taxonomy.tags_for(paper) == ["Evaluation and Benchmarks", "Agents"]
+    assert taxonomy.tags_for(paper, extra=["self-supervised learning"], removed=["Benchmarks"]) == ["Representation Learning", "Agents"]
+
+
+
+
+def test_retag_renames_old_tag_names_even_in_a_hand_set_list(tmp_path):
+    taxonomy = load(tmp_path, ALIASED)
+    store = PostStore(tmp_path / "content")
+    paper = Paper(title="An agent benchmark", abstract="A study.", day=date(2026, 1, 7), published=date(2026, 1, 6))
+    hand = posts.post_from_paper(paper, "hand", ["Benchmarks", "My Topic"])
+    hand.meta["manual"] = ["tags"]
+    store.save(store.path_for(paper.day, "hand"), hand)
+    computed = posts.post_from_paper(paper, "computed", ["Benchmarks"])
+    computed.meta["removed_tags"] = ["benchmarks"]
+    store.save(store.path_for(paper.day, "computed"), computed)
+    summary = retag_all(tmp_path / "content", taxonomy)
+    assert summary.updated == 2
+    saved = {p.stem: posts.parse(p.read_text(encoding="utf-8")).meta for p in (tmp_path / "content").rglob("*.md")}
+    assert saved["hand"]["tags"] == ["Evaluation and Benchmarks", "My Topic"]
+    assert saved["computed"]["tags"] == ["Agents"]  # the old name still strikes the merged tag
+    assert retag_all(tmp_path / "content", taxonomy).updated == 0
+
+
+# Slugs and patterns cannot be turned against the site or the import
+
+
+@pytest.mark.parametrize("slug", ["../escape", "a/b", "Upper", "with space", "-edge", "a--b", "ünï", "x.xml", 7])
+def test_a_slug_holds_only_lowercase_letters_digits_and_hyphens(tmp_path, slug):
+    with pytest.raises(TaxonomyError, match="a slug holds a-z, 0-9 and single hyphens only"):
+        load(tmp_path, f"tags:\n  - name: A\n    slug: {slug!r}\n" if isinstance(slug, str) else f"tags:\n  - name: A\n    slug: {slug}\n")
+
+
+@pytest.mark.parametrize(
+    "pattern, message",
+    [
+        ("(a+)+b", "a repetition inside a repetition"),
+        ("(?:x{1,5})*y", "a repetition inside a repetition"),
+        ("(a|ab)*c", "an alternation inside a repetition"),
+        ("a*a*b", "more than one unbounded quantifier"),
+        ("(x)\\1", "a back-reference"),
+        ("a{0,40}b{0,40}", "bounded quantifiers allow too many ways"),
+        ("(?>(a+)+)b", "a repetition inside a repetition"),
+    ],
+)
+def test_patterns_that_could_backtrack_without_bound_are_refused(tmp_path, pattern, message):
+    with pytest.raises(TaxonomyError) as error:
+        load(tmp_path, f"tags:\n  - name: Slow\n    phrases: ['re:{pattern}']\n")
+    assert f"tag 'Slow': regular expression 're:{pattern.replace(chr(92) * 2, chr(92) * 2)}'".replace("\\\\", "\\") in str(error.value).replace("\\\\", "\\")
+    assert message in str(error.value)
+
+
+def test_an_accepted_pattern_stays_fast_on_a_hostile_text(tmp_path):
+    taxonomy = load(tmp_path, "tags:\n  - name: Bench\n    phrases: ['re:[a-z0-9]+-?bench(?:mark)?', 're:(?:we|our) (?:build|release)[\\w ,-]{0,60}dataset']\n")
+    hostile = "a" * 20_000 + " we build " + "x " * 5_000
+    start = time.perf_counter()
+    assert taxonomy.tags_for(Paper(title=hostile, abstract=hostile)) == []
+    assert time.perf_counter() - start < 1.0
+    assert taxonomy.tags_for(Paper(title="SWE-Bench Pro", abstract="")) == ["Bench"]
+
+
+# Context: names count more than signals, and what the paper does more than what it cites
+
+CONTEXT = """
+tags:
+  - name: Safety and Alignment
+    synonyms: [jailbreak]
+    phrases: [safe]
+  - name: Tabular Data
+    synonyms: [tabular data]
+    phrases: [table]
+  - name: Video Generation
+    synonyms: [video generation]
+"""
+
+
+def test_a_phrase_in_the_title_is_no_tag_by_itself(tmp_path):
+    taxonomy = load(tmp_path, CONTEXT + "  - name: Other\n    synonyms: [quantization]\n")
+    paper = Paper(title="Lookup table quantization", abstract="")
+    assert taxonomy.tags_for(paper) == ["Other"]  # the table phrase scores, but less
+    assert taxonomy.tags_for(Paper(title="A jailbreak", abstract="")) == ["Safety and Alignment"]
+
+
+def test_a_lowercase_phrase_does_not_match_a_name_in_capitals(tmp_path):
+    taxonomy = load(tmp_path, CONTEXT)
+    assert taxonomy.tags_for(Paper(title="SAFE: fast inference", abstract="")) == []
+    assert taxonomy.tags_for(Paper(title="Safe inference", abstract="")) == ["Safety and Alignment"]
+
+
+def test_what_the_paper_does_counts_more_than_what_others_did(tmp_path):
+    taxonomy = load(tmp_path, CONTEXT)
+    theirs = "Video generation is hard. Prior video generation models are slow. Results vary."
+    ours = "Video generation is hard. We propose a video generation model. Our video generation is fast."
+    assert taxonomy.tags_for(Paper(title="A model", abstract=theirs + " Tabular data, tabular data, tabular data.")) == ["Tabular Data"]
+    assert taxonomy.tags_for(Paper(title="A model", abstract=ours + " Tabular data, tabular data, tabular data.")) == ["Video Generation", "Tabular Data"]
+
+
+def test_min_score_and_max_rank_narrow_a_broad_tag(tmp_path):
+    text = "tags:\n  - name: Broad\n    min_score: 4\n    max_rank: 1\n    synonyms: [LLM]\n  - name: Narrow\n    synonyms: [agent]\n"
+    taxonomy = load(tmp_path, text)
+    assert taxonomy.tags_for(Paper(title="LLM", abstract="An LLM.")) == ["Broad"]
+    assert taxonomy.tags_for(Paper(title="LLM", abstract="")) == ["Broad"]  # the best that matched, as ever
+    assert taxonomy.tags_for(Paper(title="LLM agent", abstract="An LLM.")) == ["Broad", "Narrow"]
+    assert taxonomy.tags_for(Paper(title="LLM agent", abstract="An agent, an agent. An LLM.")) == ["Narrow"]  # Broad ranks second
+    for bad in ("min_score: 0", "min_score: x", "max_rank: 0", "max_rank: 1.5"):
+        with pytest.raises(TaxonomyError, match="min_score|max_rank"):
+            load(tmp_path, f"tags:\n  - name: A\n    {bad}\n")
+
+
+def test_a_subtopic_brings_its_parent(tmp_path):
+    text = "tags:\n  - name: Agents\n    synonyms: [agent]\n  - name: GUI Agents\n    implies: [Agents]\n    synonyms: [GUI agent]\n"
+    taxonomy = load(tmp_path, text)
+    assert taxonomy.tags_for(Paper(title="A GUI agent", abstract="")) == ["GUI Agents", "Agents"]
+    assert taxonomy.tags_for(Paper(title="A GUI agent", abstract=""), removed=["Agents"]) == ["GUI Agents"]
+    with pytest.raises(TaxonomyError, match="tag 'GUI Agents': 'implies' names a tag that does not exist"):
+        load(tmp_path, text.replace("implies: [Agents]", "implies: [Agentz]"))

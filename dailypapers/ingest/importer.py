@@ -160,16 +160,18 @@ def import_files(
 
 
 def retag_all(content_dir: Path, taxonomy: Taxonomy, dry_run: bool = False) -> ImportSummary:
-    """Re-apply the taxonomy to every post; only `tags` changes, hand-set tags stay."""
+    """Re-apply the taxonomy to every post; only `tags` changes, hand-set tags stay (a
+    renamed or merged tag's old name becomes its new one)."""
     summary = ImportSummary()
     store = PostStore(content_dir)
     with store.lock(clear_leftovers=not dry_run):
         for stored in store.load_all(summary.errors):
             existing = stored.post
-            if posts.TAGS_KEY in existing.manual:
-                summary.unchanged += 1
-                continue
-            tags = _tags(taxonomy, posts.paper_from_post(existing), existing)
+            if posts.TAGS_KEY in existing.manual:  # the person's list: only old tag names renamed
+                current = existing.meta.get(posts.TAGS_KEY)
+                tags = taxonomy.canonical_names(current) if current else current
+            else:
+                tags = _tags(taxonomy, posts.paper_from_post(existing), existing)
             if tags == existing.meta.get(posts.TAGS_KEY):
                 summary.unchanged += 1
                 continue

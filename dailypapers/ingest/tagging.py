@@ -1,6 +1,12 @@
 """Tags from a taxonomy (`tags.yaml`): phrases matched on the title (weighted) and abstract,
 and the API's `ai_keywords` mapped through each tag's synonyms.
 
+A tag's `synonyms` name its topic and count in full; its `phrases` only signal it and count
+less, so that one ambiguous word ("table", "judge", "safe") in a title is no tag by itself.
+In the abstract, the sentences that say what the paper does ("we propose ...") count more
+than the others, which are often about earlier work. A phrase written in lower case does
+not match a word in capitals: "safe" is not the method SAFE.
+
 Literal phrases are matched as word sequences: the text is lower-cased and split into words
 once, and the words are walked through one trie of all phrases, so the cost of tagging hardly
 grows with the size of the taxonomy. Only `re:` phrases run a regular expression each.
@@ -9,6 +15,7 @@ grows with the size of the taxonomy. Only `re:` phrases run a regular expression
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,17 +23,24 @@ from pathlib import Path
 import yaml
 
 from ..model import Paper, slugify
+from .patterns import compile_phrase
 
 try:  # the C loader reads tags.yaml several times faster; fall back where libyaml is missing
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover
     from yaml import SafeLoader as _Loader
 
-TITLE_WEIGHT = 3  # a phrase in the title says more about the paper than one in the abstract
-KEYWORD_WEIGHT = 1  # an ai_keyword naming a tag: one more mention
-MIN_SCORE = 3  # a title mention, or three in the abstract and keywords
+TITLE_WEIGHT = 3.0  # a synonym in the title says more about the paper than one in the abstract
+PHRASE_WEIGHT = 0.6  # a phrase (a signal, not a name of the topic): in the title not a tag alone
+OWN_WORK_WEIGHT = 1.5  # a sentence of the abstract saying what the paper does
+KEYWORD_WEIGHT = 1.0  # an ai_keyword naming a tag: one more mention
+MIN_SCORE = 3.0  # a title synonym, or about three mentions in the abstract and keywords
 
-_ENTRY_KEYS = {"name", "slug", "phrases", "synonyms", "exclude"}
+_ENTRY_KEYS = {"name", "slug", "aliases", "implies", "min_score", "max_rank", "phrases", "synonyms", "exclude"}
+_SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # a slug is a URL path segment: nothing else
+_SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\d])")
+_OWN_WORK_RE = re.compile(r"\b(?:we|our|this (?:paper|work|study|report|survey))\b", re.IGNORECASE)
+
 _WORD_RE = re.compile(r"\w+")
 # What a literal phrase may hold; its punctuation separates words like a space does.
 _LITERAL_RE = re.compile(r"[\w\s\-./']+")
@@ -71,11 +85,14 @@ def _forms(key: str) -> set[str]:
 
 @dataclass
 class _Phrase:
-    """What a literal phrase stands for: the tags it counts for, and the tags whose phrases
-    do not count inside it (it is one of their `exclude` phrases)."""
+    """What a literal phrase stands for: tag -> whether it is a synonym (else a phrase) for
+    the tags it counts for, the tags
+    whose phrases do not count inside it (one of their `exclude` phrases), and the tags that
+    wrote it in lower case (it does not match the same words in capitals)."""
 
-    tags: list[int]
+    tags: dict[int, bool]
     excludes: list[int]
+    lower_case: set[int]
 
 
 class Taxonomy:
@@ -84,12 +101,21 @@ class Taxonomy:
     def __init__(self, max_tags: int = 6):
         self.tags: list[Tag] = []
         self.max_tags = max_tags
-        self.by_name: dict[str, Tag] = {}
+        self.by_name: dict[str, Tag] = {}  # casefolded name -> tag
+        # An old name of a renamed or merged tag -> the tag it now is (its pages redirect),
+        # and its old slug -> the tag: the site writes a redirect for each.
+        self.aliases: dict[str, Tag] = {}
+        self.alias_slugs: dict[str, Tag] = {}
+        self._by_alias: dict[str, Tag] = {}  # casefolded old name -> tag
+        self._min_scores: list[float] = []
+        self._max_ranks: list[int] = []  # a broad tag is given only among a paper's best few
+        self._implies: dict[str, list[str]] = {}  # a subtopic's tag -> its parents' (GUI agents -> Agents)
         # The literal phrases as a trie of words: word -> {next word -> ..., _END: _Phrase}.
         # Most words of a text start no phrase and cost one dict lookup.
         self._trie: dict = {}
         self._synonyms: dict[str, list[int]] = {}  # ai_keyword -> tags
-        self._patterns: list[tuple[int, re.Pattern]] = []  # (tag, one of its `re:` phrases)
+        # (tag, a synonym?, one of its `re:` phrases, a string all its matches hold)
+        self._patterns: list[tuple[int, bool, re.Pattern, str]] = []
 
     @classmethod
     def load(cls, path: Path, max_tags: int = 6) -> Taxonomy:
@@ -102,11 +128,17 @@ class Taxonomy:
         if not isinstance(data, dict) or not isinstance(data.get("tags"), list):
             raise TaxonomyError(f"{path}: expected a mapping with a 'tags' list")
         taxonomy = cls(max_tags)
-        for number, entry in enumerate(data["tags"], 1):
+        entries = data["tags"]
+        for number, entry in enumerate(entries, 1):
             if not isinstance(entry, dict) or not isinstance(entry.get("name"), str) or not entry["name"].strip():
                 raise TaxonomyError(f"{path}: tag {number}: needs a 'name'")
             try:
                 taxonomy._add(entry)
+            except ValueError as error:
+                raise TaxonomyError(f"{path}: tag {entry['name']!r}: {error}") from None
+        for entry in entries:  # after all tags: aliases and implied tags refer to any of them
+            try:
+                taxonomy._link(entry)
             except ValueError as error:
                 raise TaxonomyError(f"{path}: tag {entry['name']!r}: {error}") from None
         return taxonomy
@@ -117,35 +149,60 @@ class Taxonomy:
         if unknown:
             raise ValueError(f"unknown key {min(unknown)!r} (known: {', '.join(sorted(_ENTRY_KEYS))})")
         name = entry["name"].strip()
-        tag = Tag(name=name, slug=str(entry.get("slug") or slugify(name)))
-        if not tag.slug:
-            raise ValueError("needs a 'slug': the name has nothing to make one from")
+        tag = Tag(name=name, slug=_slug(entry.get("slug"), name))
         if name.casefold() in self.by_name:
             raise ValueError("a second tag with this name")
         if any(t.slug == tag.slug for t in self.tags):
             raise ValueError(f"slug {tag.slug!r} is taken by another tag")
+        min_score = entry.get("min_score", MIN_SCORE)
+        if isinstance(min_score, bool) or not isinstance(min_score, (int, float)) or min_score <= 0:
+            raise ValueError(f"'min_score' must be a positive number, not {min_score!r}")
+        max_rank = entry.get("max_rank", max(self.max_tags, 1))
+        if isinstance(max_rank, bool) or not isinstance(max_rank, int) or max_rank < 1:
+            raise ValueError(f"'max_rank' must be a whole number from 1, not {max_rank!r}")
         index = len(self.tags)
         self.tags.append(tag)
         self.by_name[name.casefold()] = tag
+        self._min_scores.append(float(min_score))
+        self._max_ranks.append(max_rank)
         lists = {key: _string_list(entry, key) for key in ("phrases", "synonyms", "exclude")}
-        for key in ("phrases", "synonyms"):
-            self._add_phrases(index, lists[key], exclude=False)
-        self._add_phrases(index, lists["exclude"], exclude=True)
+        self._add_phrases(index, lists["phrases"], False)
+        self._add_phrases(index, lists["synonyms"], True)  # a synonym that is also a phrase counts in full
+        self._add_phrases(index, lists["exclude"], None)
         for synonym in lists["synonyms"]:
             if not synonym.startswith(REGEX_PREFIX):
                 for key in _forms(_key(synonym)):
                     self._synonyms.setdefault(key, []).append(index)
 
-    def _add_phrases(self, index: int, phrases: list[str], exclude: bool) -> None:
+    def _link(self, entry: dict) -> None:
+        """The tag's aliases and the tags it implies. Raises ValueError."""
+        tag = self.by_name[entry["name"].strip().casefold()]
+        implied = [self.by_name.get(name.casefold()) for name in _string_list(entry, "implies")]
+        if None in implied:
+            raise ValueError(f"'implies' names a tag that does not exist: {entry['implies']!r}")
+        self._implies[tag.name] = [t.name for t in implied]
+        for alias in entry.get("aliases") or []:
+            name, slug = (alias.get("name"), alias.get("slug")) if isinstance(alias, dict) else (alias, None)
+            if not isinstance(name, str) or not name.strip():
+                raise ValueError(f"alias {alias!r}: an alias is an old name, or {{name: ..., slug: ...}}")
+            name = name.strip()
+            slug = _slug(slug, name)
+            if name.casefold() in self.by_name or name.casefold() in self._by_alias:
+                raise ValueError(f"alias {name!r} is already the name of a tag or an alias")
+            if any(t.slug == slug for t in self.tags if t is not tag):
+                raise ValueError(f"alias {name!r}: its slug {slug!r} is another tag's")
+            self.aliases[name] = tag
+            self._by_alias[name.casefold()] = tag
+            if slug != tag.slug:
+                self.alias_slugs[slug] = tag
+
+    def _add_phrases(self, index: int, phrases: list[str], synonym: bool | None) -> None:
+        """Add the tag's synonyms or phrases, or its exclude phrases (`synonym` None)."""
         for phrase in phrases:
             if phrase.startswith(REGEX_PREFIX):
-                if exclude:
+                if synonym is None:
                     raise ValueError(f"exclude phrase {phrase!r}: exclude phrases are literal")
-                try:
-                    pattern = re.compile(r"(?<!\w)(?:" + phrase[len(REGEX_PREFIX) :] + r")(?!\w)", re.IGNORECASE)
-                except re.error as error:
-                    raise ValueError(f"bad regular expression {phrase!r}: {error}") from None
-                self._patterns.append((index, pattern))
+                self._patterns.append((index, synonym, *compile_phrase(phrase[len(REGEX_PREFIX) :], phrase)))
                 continue
             if not _LITERAL_RE.fullmatch(phrase) or not _words(phrase):
                 raise ValueError(
@@ -156,16 +213,24 @@ class Taxonomy:
                 node = self._trie
                 for word in key.split(" "):
                     node = node.setdefault(word, {})
-                entry = node.setdefault(_END, _Phrase([], []))
-                targets = entry.excludes if exclude else entry.tags
-                if index not in targets:
-                    targets.append(index)
+                entry = node.setdefault(_END, _Phrase({}, [], set()))
+                if synonym is None:
+                    if index not in entry.excludes:
+                        entry.excludes.append(index)
+                    continue
+                entry.tags[index] = synonym or entry.tags.get(index, False)
+                if phrase == phrase.lower():
+                    entry.lower_case.add(index)
+                elif synonym:
+                    entry.lower_case.discard(index)  # a synonym in capitals (EHR) matches capitals
 
-    def _count(self, text: str, counts: dict[int, int], weight: int) -> None:
-        """Add `weight` to a tag for each of its phrases in `text`. Where phrases overlap, the
-        longest wins: "vision-language model" counts for Multimodal, not also for Language
-        Models. Inside one of a tag's `exclude` phrases, its phrases do not count."""
-        words = _words(text)
+    def _count(self, tokens: list[str], weights: list[float], counts: dict[int, float]) -> None:
+        """Add a word's weight to a tag for each of its synonyms starting at that word in
+        `tokens` (the text's words), that times PHRASE_WEIGHT for each of its phrases.
+        Where phrases overlap, the longest wins: "vision-language model" counts for
+        Multimodal, not also for Language Models. Inside one of a tag's `exclude` phrases, its
+        phrases do not count."""
+        words = [token.casefold() for token in tokens]
         end = len(words)
         trie = self._trie
         covered = 0  # words before this belong to a phrase already counted
@@ -184,44 +249,82 @@ class Taxonomy:
                         longest, longest_end = found, position
                 node = node.get(words[position]) if position < end else None
             if longest is not None and start >= covered:
-                for index in longest.tags:
-                    if excluded.get(index, 0) <= start:
-                        counts[index] = counts.get(index, 0) + weight
+                capitals = all(len(t) > 1 and t.isupper() for t in tokens[start:longest_end])
+                weight = weights[start]
+                for index, synonym in longest.tags.items():
+                    if excluded.get(index, 0) <= start and not (capitals and index in longest.lower_case):
+                        counts[index] = counts.get(index, 0.0) + weight * (1.0 if synonym else PHRASE_WEIGHT)
                 covered = longest_end
-        for index, pattern in self._patterns:
-            hits = len(pattern.findall(text))
-            if hits:
-                counts[index] = counts.get(index, 0) + weight * hits
 
-    def _scores(self, paper: Paper) -> dict[int, int]:
+    def _count_patterns(self, text: str, weights: list[tuple[int, float]], counts: dict[int, float]) -> None:
+        """Like `_count` for the `re:` phrases: `weights` holds (offset, weight) for each
+        sentence of `text`, and a match takes the weight of the sentence it starts in."""
+        starts = [start for start, _ in weights]
+        folded = text.lower()
+        for index, synonym, pattern, needle in self._patterns:
+            if needle not in folded:
+                continue
+            for match in pattern.finditer(text):
+                weight = weights[bisect_right(starts, match.start()) - 1][1]
+                counts[index] = counts.get(index, 0.0) + weight * (1.0 if synonym else PHRASE_WEIGHT)
+
+    def _scores(self, paper: Paper) -> dict[int, float]:
         """Tag index -> the evidence for it in the paper."""
-        counts: dict[int, int] = {}
-        self._count(paper.title, counts, TITLE_WEIGHT)
-        self._count(paper.abstract, counts, 1)
+        counts: dict[int, float] = {}
+        title = _WORD_RE.findall(paper.title)
+        self._count(title, [TITLE_WEIGHT] * len(title), counts)
+        self._count_patterns(paper.title, [(0, TITLE_WEIGHT)], counts)
+        # the abstract's words in one list, each with the weight of its sentence
+        tokens: list[str] = []
+        token_weights: list[float] = []
+        sentence_weights: list[tuple[int, float]] = []
+        start = 0
+        for end in [m.start() for m in _SENTENCE_END_RE.finditer(paper.abstract)] + [len(paper.abstract)]:
+            sentence = paper.abstract[start:end]
+            words = _WORD_RE.findall(sentence)
+            weight = OWN_WORK_WEIGHT if _OWN_WORK_RE.search(sentence) else 1.0
+            tokens += words
+            token_weights += [weight] * len(words)
+            sentence_weights.append((start, weight))
+            start = end
+        self._count(tokens, token_weights, counts)
+        self._count_patterns(paper.abstract, sentence_weights, counts)
         # a tag counts once for the keywords, however many of its names they repeat
         for index in {i for keyword in paper.ai_keywords for i in self._keyword_tags(keyword)}:
-            counts[index] = counts.get(index, 0) + KEYWORD_WEIGHT
+            counts[index] = counts.get(index, 0.0) + KEYWORD_WEIGHT
         return counts
 
     def tags_for(self, paper: Paper, extra: Sequence[str] = (), removed: Sequence[str] = ()) -> list[str]:
-        """Names of the paper's tags, best first: tags scoring at least MIN_SCORE, or, when
-        none does, the best of those that matched at all; none when nothing matched.
+        """Names of the paper's tags, best first: tags scoring at least their `min_score`
+        (MIN_SCORE unless tags.yaml says otherwise) and ranking within their `max_rank` among
+        the paper's scores, or, when none does, the best of those that matched at all; none
+        when nothing matched. A tag brings the tags it `implies` right after it.
 
         `extra` (tags a person added) come first and are always kept; `removed` (computed
-        tags a person struck) are left out. Names are matched to the taxonomy's case-blind;
-        a single name may stand for a list, as people write front matter.
+        tags a person struck) are left out. Names are matched to the taxonomy's case-blind,
+        an old name (an alias) as the tag it became (see `canonical_names`).
         """
-        extra = [extra] if isinstance(extra, str) else extra
-        removed = [removed] if isinstance(removed, str) else removed
         scored = sorted(self._scores(paper).items(), key=lambda item: (-item[1], item[0]))
-        computed = [self.tags[index].name for index, score in scored if score >= MIN_SCORE]
+        computed = [
+            self.tags[index].name
+            for rank, (index, score) in enumerate(scored)
+            if score >= self._min_scores[index] - 1e-9 and rank < self._max_ranks[index]
+        ]
         if not computed and scored:
             computed = [self.tags[scored[0][0]].name]
-        names = list(dict.fromkeys(self._display_name(name) for name in extra))
-        struck = {self._display_name(name) for name in removed}
+        computed = list(dict.fromkeys(n for name in computed for n in (name, *self._implies.get(name, ()))))
+        names = self.canonical_names(extra)
+        struck = set(self.canonical_names(removed))
         room = max(0, self.max_tags - len(names))
         names += [name for name in computed if name not in names and name not in struck][:room]
         return names
+
+    def canonical_names(self, names: Sequence[str]) -> list[str]:
+        """Tag names as the taxonomy spells them, old names as the tags they became,
+        without repeats; names the taxonomy does not know stay as written. A single name
+        stands for a list of one, as people write front matter."""
+        names = [names] if isinstance(names, str) else names
+        return list(dict.fromkeys(self._display_name(name) for name in names))
 
     def tags_for_keyword(self, keyword: str) -> list[Tag]:
         """The tags an ai_keyword stands for (through their synonyms); none for a keyword
@@ -234,13 +337,30 @@ class Taxonomy:
             found = [i for part in re.split(r"[()]", keyword) for i in self._synonyms.get(_key(part), ())]
         return list(dict.fromkeys(found or ()))
 
+    def tag_named(self, name: str) -> Tag | None:
+        """The tag with this name or old name (case-blind), if any."""
+        key = str(name).strip().casefold()
+        return self.by_name.get(key) or self._by_alias.get(key)
+
     def slug_for(self, name: str) -> str:
-        tag = self.by_name.get(name.casefold())
+        tag = self.tag_named(name)
         return tag.slug if tag else slugify(name)
 
     def _display_name(self, name: str) -> str:
-        tag = self.by_name.get(str(name).strip().casefold())
+        tag = self.tag_named(name)
         return tag.name if tag else str(name).strip()
+
+
+def _slug(slug, name: str) -> str:
+    """A tag's slug, given or made from its name; only [a-z0-9-], so that it cannot leave
+    /tags/ or a feed's folder. Raises ValueError."""
+    if slug is None:
+        slug = slugify(name)
+        if not slug:
+            raise ValueError("needs a 'slug': the name has nothing to make one from")
+    if not isinstance(slug, str) or not _SLUG_RE.fullmatch(slug):
+        raise ValueError(f"slug {slug!r}: a slug holds a-z, 0-9 and single hyphens only")
+    return slug
 
 
 def _string_list(entry: dict, key: str) -> list[str]:
