@@ -18,7 +18,7 @@ class TagVocabulary:
 
     def __init__(self, entries: list[dict] = ()):
         self._by_name: dict[str, tuple[str, str]] = {}
-        self.aliases: dict[str, str] = {}  # old name -> the name it became
+        self.moved: dict[str, str] = {}  # an old name's slug -> the slug of the tag it became
         for entry in entries:
             if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
                 continue
@@ -26,9 +26,14 @@ class TagVocabulary:
             slug = str(entry.get("slug") or slugify(name))
             self._by_name[name.casefold()] = (name, slug)
             for alias in entry.get("aliases") or ():
-                if isinstance(alias, str) and alias.strip():
-                    self.aliases[alias.strip()] = name
-                    self._by_name.setdefault(alias.strip().casefold(), (name, slug))
+                # An old name, or {name: …, slug: …} when its slug was not made from its name.
+                old = alias if isinstance(alias, dict) else {"name": alias}
+                if not isinstance(old.get("name"), str) or not old["name"].strip():
+                    continue
+                self._by_name.setdefault(old["name"].strip().casefold(), (name, slug))
+                old_slug = str(old.get("slug") or slugify(old["name"]))
+                if old_slug and old_slug != slug:
+                    self.moved[old_slug] = slug
 
     @classmethod
     def load(cls, path: Path) -> TagVocabulary:
@@ -45,12 +50,3 @@ class TagVocabulary:
     def name_and_slug(self, name: str) -> tuple[str, str]:
         """(display name, slug); a name the taxonomy does not know keeps its spelling."""
         return self._by_name.get(name.strip().casefold()) or (name.strip(), slugify(name))
-
-    def alias_slugs(self) -> dict[str, str]:
-        """Old slug -> current slug, for old tag URLs that must keep working."""
-        moved = {}
-        for alias, name in self.aliases.items():
-            old, new = slugify(alias), self.name_and_slug(name)[1]
-            if old and old != new:
-                moved[old] = new
-        return moved

@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 from conftest import FIXTURES, Site
 
 from dailypapers import posts
-from dailypapers.site.text import to_html
+from dailypapers.site.text import to_html, to_plain
 
 SAMPLE = FIXTURES / "hf-papers-textcopy-2026-01-07.txt"
 TRICKY = FIXTURES / "textcopy-tricky.txt"
@@ -138,7 +138,7 @@ def test_every_internal_link_resolves_to_a_built_file(built):
 
 
 def test_feeds_are_valid_and_carry_every_paper(built):
-    expected = {posts.paper_from_post(p).title for p in all_posts(built)}
+    expected = {to_plain(posts.paper_from_post(p).title) for p in all_posts(built)}  # feed titles are plain text
     for name in ("atom.xml", "rss.xml"):
         feed = feedparser.parse((built.output / "feeds" / name).read_bytes())
         assert feed.bozo == 0, feed.get("bozo_exception")
@@ -207,3 +207,15 @@ def test_tag_index_charts_papers_per_month(built):
     assert [b.title.get_text().split(": ")[0] for b in bars] == ["Jan 2026", "Mar 2026"]
     count = int(pretraining.small.get_text())
     assert sum(int(b.title.get_text().split(": ")[1]) for b in bars) == count
+
+
+def test_a_renamed_tag_keeps_its_old_page_and_feeds(built):
+    """tags.yaml keeps Benchmarks as an alias of Evaluation and Benchmarks (slug evaluation)."""
+    old_page = BeautifulSoup((built.output / "tags/benchmarks/index.html").read_bytes(), "lxml")
+    assert old_page.find("meta", attrs={"http-equiv": "refresh"})["content"] == "0; url=tags/evaluation/"
+    assert old_page.find("a")["href"] == "tags/evaluation/"
+    for kind in ("atom", "rss"):
+        old = feedparser.parse((built.output / f"feeds/tags/benchmarks.{kind}.xml").read_bytes())
+        new = feedparser.parse((built.output / f"feeds/tags/evaluation.{kind}.xml").read_bytes())
+        assert old.bozo == 0 and old.entries and [e.id for e in old.entries] == [e.id for e in new.entries]
+        assert old.feed.link == new.feed.link == "http://localhost:8000/tags/evaluation/"

@@ -7,7 +7,7 @@ digest), and their keys are digests of exactly those values. site/feeds.py makes
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable
 
 from .. import urls
@@ -46,8 +46,9 @@ def _spec(feed: Feed, papers: list, ranks: list, days: list, site: dict) -> feed
             return [feeds.day_item(day, site["url"], site["name"]) for day in days]
         return [_paper_item(paper, rank) for paper, rank in zip(papers, ranks)]
 
+    empty = site.get("empty_since")
     return feeds.FeedSpec(feed.name, feed.title, feed.subtitle, feed.atom_path, feed.rss_path, feed.page_url,
-                          feed.json_path, items, feeds.day_datetime(site["newest_day"]))
+                          feed.json_path, items, feeds.day_datetime(empty) if empty else None)
 
 
 def atom_file(feed: Feed, papers: list, ranks: list, days: list, site: dict) -> bytes:
@@ -111,21 +112,31 @@ def feed_pages(site: Archive, settings: dict) -> Iterable[Page]:
     if not site.days:
         yield Page(urls.FEEDS, "feeds", {"site_feeds": [], "tag_feeds": []})
         return
-    site_values = {
-        "url": settings["SITEURL"] or settings["FEED_SITEURL"],
-        "name": settings.get("SITENAME", ""),
-        "newest_day": site.days[-1].start,
-    }
+    site_values = {"url": settings["SITEURL"] or settings["FEED_SITEURL"], "name": settings.get("SITENAME", "")}
+    # An empty feed is dated on the site's newest day; a feed with entries, by them alone.
+    empty_values = {**site_values, "empty_since": site.days[-1].start}
     ranks = {p.source_path: number for day in site.days for number, p in enumerate(day.ranked, 1)}
     declared = declared_feeds(site, settings)
     for feed, papers, days in declared:
         # A paper's time in a feed follows its rank in its day, which other papers' upvotes change.
         values = {"feed": feed, "papers": papers, "ranks": [ranks[p.source_path] for p in papers],
-                  "days": days, "site": site_values}
+                  "days": days, "site": site_values if papers or days else empty_values}
         yield Page(feed.atom_path, atom_file, values, group=feed.atom_path)
         yield Page(feed.rss_path, rss_file, values, group=feed.atom_path)
         if feed.json_path:  # same worker: the items are made already
             yield Page(feed.json_path, json_file, values, group=feed.atom_path)
+    # A renamed tag's old feed addresses keep working: the new tag's feed, at its old address
+    # (its own id and self link, so a reader that follows it sees one feed, as before).
+    by_page = {feed.page_url: (feed, papers) for feed, papers, _ in declared}
+    current = {tag.slug for tag in site.tags}
+    for old, new in sorted(site.moved_tags.items()):
+        if urls.tag(new) in by_page and old not in current:
+            feed, papers = by_page[urls.tag(new)]
+            feed = replace(feed, atom_path=urls.tag_feed(old, "atom"), rss_path=urls.tag_feed(old, "rss"))
+            values = {"feed": feed, "papers": papers, "ranks": [ranks[p.source_path] for p in papers],
+                      "days": [], "site": site_values}
+            yield Page(feed.atom_path, atom_file, values, group=feed.atom_path)
+            yield Page(feed.rss_path, rss_file, values, group=feed.atom_path)
     listed = [feed for feed, _, _ in declared]
     title = f"{site_values['name']}: feeds"
     yield Page(urls.FEED_OPML, opml_file, {"listed": listed, "title": title, "site_url": site_values["url"]})

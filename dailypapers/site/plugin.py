@@ -84,7 +84,7 @@ class ArchiveGenerator(Generator):
         self.code = digest(*(path.read_bytes() for path in code_files()))
         self.cache = BuildCache(self.cache_folder / CACHE_FILE, version=self.code)
         reader = Reader(Path(self.path), self.cache, self.vocabulary, self.settings["BUILD_PROCESSES"])
-        self.archive = archive.build(reader.entries(), self.vocabulary.alias_slugs())
+        self.archive = archive.build(reader.entries(), self.vocabulary.moved)
         self.problems = reader.errors
         # Connected for as long as this generator lives (blinker keeps a weak reference).
         signals.finalized.connect(self.fail_on_problems)
