@@ -62,8 +62,9 @@ def _read_regular_file(path: Path) -> bytes:
     put where a post should be would otherwise hang the reader."""
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise posts.PostError(f"{path}: {_not_a_file(os.fstat(fd).st_mode)}, not a post file: skipped")
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise posts.PostError(f"{_not_a_file(mode)}, not a post file: skipped")
         return handle.read()
 
 

@@ -22,6 +22,7 @@ from dailypapers.ingest import hfapi
 from dailypapers.ingest.importer import import_files
 from dailypapers.ingest.inputs import InputError, read_input_text
 from dailypapers.ingest.tagging import Taxonomy
+from dailypapers.store import read_post
 
 TAXONOMY = Taxonomy.load(REPO / "tags.yaml", 6)
 MAY_COPY = FIXTURES / "textcopy-2026-05-11.txt"
@@ -209,8 +210,8 @@ def test_a_paper_listed_on_two_days_is_filed_under_the_first_with_the_newest_cou
     assert meta["title"] == "Listed Twice"  # the API's title: the richer source
     assert sorted(summary.notices) == [
         f"{files[1]}: entry 1 (2601.00001): listed on 2026-01-16 too; stays filed under 2026-01-10 ({post})",
-        f"{files[2]}:3: {'listed' + chr(0x200B) + ' TWICE'!r} is taken for {post} ('Listed Twice'): titles that differ only in case or"
-        " invisible characters are one paper",
+        f"{files[2]}:3: {'listed' + chr(0x200B) + ' TWICE'!r} is taken for {post} ('Listed Twice'): titles that differ only in case,"
+        " Unicode form or invisible characters are one paper",
         f"{files[2]}:3: listed on 2026-01-16 too; stays filed under 2026-01-10 ({post})",
     ]
     assert [p.stem for p in sorted((tmp_path / "content").rglob("same-slug*.md"))] == ["same-slug", "same-slug-2"]
@@ -251,3 +252,9 @@ def test_make_import_takes_a_file_name_with_spaces_and_parentheses(tmp_path):
         cwd=REPO, capture_output=True, text=True, env=env,
     )
     assert (result.returncode, result.stderr) == (0, "") and "3 new" in result.stdout
+
+
+def test_reading_a_fifo_in_a_posts_place_fails_at_once(tmp_path):
+    os.mkfifo(tmp_path / "pipe.md")  # nobody writes to it: a plain open would wait for ever
+    with pytest.raises(posts.PostError, match=r"pipe.md: a named pipe \(FIFO\), not a post file: skipped$"):
+        read_post(tmp_path / "pipe.md")

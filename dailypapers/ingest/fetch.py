@@ -117,7 +117,8 @@ class ApiClient:
                     return response.read()
             except urllib.error.HTTPError as error:
                 error.close()
-                if 300 <= error.code <= 399:  # urllib gave up following: its reason has line breaks
+                if str(error.reason).startswith(urllib.request.HTTPRedirectHandler.inf_msg):
+                    # urllib's message for it takes three lines
                     raise FetchError(f"GET {url}: HTTP {error.code}: redirect loop, or more redirects than urllib follows") from None
                 problem = f"HTTP {error.code} {one_line(str(error.reason))}"
                 if error.code != 429 and not 500 <= error.code <= 599:

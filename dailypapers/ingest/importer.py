@@ -175,7 +175,7 @@ def _merge_notices(record: _Record, path: Path, existing: posts.Post) -> list[st
         if title_key(title) == title_key(paper.title):
             notices.append(
                 f"{record.where}: {paper.title!r} is taken for {path} ({title!r}): titles that differ"
-                " only in case or invisible characters are one paper"
+                " only in case, Unicode form or invisible characters are one paper"
             )
     return notices
 

@@ -180,14 +180,15 @@ def _split_header(chunk: Lines, filename: str, scraped_on: date, first: bool) ->
     line. Page chrome right after the header is dropped, but never a paper's title: a
     paper may be called `Daily Papers`."""
     for position, (number, text) in enumerate(chunk):
-        if len(text) >= 20 or not (first or any(_CHROME_RE.match(t) for _, t in chunk[:position])):
+        shape = _DATE_RE.match(text)  # a day line has no upvote count
+        if not shape or shape["upvotes"] or not (first or any(_CHROME_RE.match(t) for _, t in chunk[:position])):
             continue
         try:
             parsed = parse_date(text, scraped_on)
         except EntryError as error:
             page = _Page(error=f"{filename}:{number}: page header: {error}")
         else:
-            if not parsed or parsed[1]:
+            if not parsed:
                 continue
             page = _Page(day=parsed[0])
         return page, _drop_leading_chrome(chunk[position + 1 :])
