@@ -23,8 +23,9 @@ class InputText:
 # are text). A file is binary when they are more than a few: one odd byte does not make it so.
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\f\v") + b"\x7f"
 _BINARY_SAMPLE = 65536
-# Control characters left in decoded text (C0 but line ends and tab, DEL, C1): removed.
-_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# C0 control characters (but tab and line ends) left in decoded text: removed, since JSON
+# forbids them raw and no text shows them. (DEL and C1 are valid raw JSON; the parsers drop them.)
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # Past this share of non-ASCII characters, a Windows-1252 reading of bytes that are not UTF-8
 # is more likely another encoding (Shift-JIS, GBK, ...) read wrong: refused, not guessed.
 _MAX_NON_ASCII_SHARE = 0.3
