@@ -80,9 +80,12 @@ github: publish
 	$(VENV)/bin/ghp-import -m "Generate Pelican site" -b $(GITHUB_PAGES_BRANCH) -n $(OUTPUTDIR)
 	git push origin $(GITHUB_PAGES_BRANCH)
 
+# SRC is one file (its name may hold spaces and parentheses) or several, separated by spaces and
+# with wildcards (SRC="copies/*.txt"). Read from the environment, so the shell never parses it.
 import: install
-	@test -n "$(SRC)" || { echo 'usage: make import SRC="FILE ..." [SCRAPED_ON=YYYY-MM-DD]'; exit 2; }
-	$(PAPERS) import $(if $(SCRAPED_ON),--scraped-on $(SCRAPED_ON)) $(SRC)
+	@test -n "$$SRC" || { echo 'usage: make import SRC="FILE ..." [SCRAPED_ON=YYYY-MM-DD]'; exit 2; }
+	@if [ -e "$$SRC" ]; then set -- "$$SRC"; else set -- $$SRC; fi; \
+	$(PAPERS) import $(if $(SCRAPED_ON),--scraped-on $(SCRAPED_ON)) "$$@"
 
 fetch: install
 	$(PAPERS) fetch $(if $(DATE),--date $(DATE))

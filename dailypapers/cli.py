@@ -73,7 +73,7 @@ def cmd_import(args, settings, taxonomy) -> int:
     summary = import_files(
         args.files, Path(settings["CONTENT_DIR"]), taxonomy, scraped_on, dry_run=args.dry_run
     )
-    _print_errors(summary.errors)
+    _print_errors(summary.notices + summary.errors)
     if args.dry_run:
         for path in summary.changed_paths:
             print(f"would write {path}")
@@ -101,7 +101,7 @@ def cmd_fetch(args, settings, taxonomy) -> int:
     raw_paths = [raw_store.path_for(d) for d in days if raw_store.path_for(d).is_file()]
     summary = import_files(raw_paths, Path(settings["CONTENT_DIR"]), taxonomy, now.date())
     fetched.papers_new, fetched.papers_updated = summary.new, summary.updated
-    _print_errors(summary.errors)
+    _print_errors(summary.notices + summary.errors)
     print(fetched.format())
     return EXIT_SKIPPED if fetched.failures or summary.errors else EXIT_OK
 

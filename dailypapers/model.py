@@ -60,13 +60,20 @@ class ParseResult:
     """What a parser made of one input: papers with their position, and one message per bad entry."""
 
     papers: list[tuple[int, Paper]] = field(default_factory=list)  # (line or entry number, paper)
-    errors: list[str] = field(default_factory=list)  # "FILE:LINE: what is wrong"
+    errors: list[str] = field(default_factory=list)  # "FILE:LINE: what is wrong": skipped
+    notices: list[str] = field(default_factory=list)  # read, but worth a line: how, or what was decided
     day: date | None = None  # the listing's day, when the input names one
 
 
+# Invisible format characters (zero-width space and joiners, soft hyphen, direction marks, BOM):
+# pasted text carries them at random, so they never tell two titles apart.
+_INVISIBLE_FORMAT = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
+
+
 def title_key(title: str) -> str:
-    """Case, Unicode form and spacing folded; punctuation kept, since "C++" is not "C"."""
-    return " ".join(unicodedata.normalize("NFKC", title).casefold().split())
+    """Case, Unicode form, spacing and invisible characters folded; punctuation kept, since
+    "C++" is not "C"."""
+    return " ".join(unicodedata.normalize("NFKC", _INVISIBLE_FORMAT.sub("", title)).casefold().split())
 
 
 _SLUG_MAX = 80

@@ -11,6 +11,7 @@ import contextlib
 import fcntl
 import hashlib
 import os
+import stat
 import tempfile
 from dataclasses import dataclass
 from datetime import date
@@ -48,12 +49,29 @@ def write_atomic(path: Path, data: str | bytes) -> None:
 def read_post(path: Path) -> tuple[posts.Post, str]:
     """A post and a digest of its file's bytes. Raises posts.PostError naming the file."""
     try:
-        data = path.read_bytes()
+        data = _read_regular_file(path)
         return posts.parse(data.decode("utf-8")), _digest(data)
     except (OSError, UnicodeDecodeError) as error:
         raise posts.PostError(f"{path}: cannot read: {error}") from None
     except posts.PostError as error:
         raise posts.PostError(f"{path}: {error}") from None
+
+
+def _read_regular_file(path: Path) -> bytes:
+    """The bytes of a regular file. Opened without blocking and checked before reading: a FIFO
+    put where a post should be would otherwise hang the reader."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as handle:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise posts.PostError(f"{_not_a_file(mode)}, not a post file: skipped")
+        return handle.read()
+
+
+def _not_a_file(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    return "a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a special file"
 
 
 def _digest(data: bytes) -> str:
@@ -82,12 +100,10 @@ class PostStore:
     def path_for(self, day: date, slug: str) -> Path:
         return self.root / f"{day:%Y}" / f"{day:%m}" / f"{day:%d}" / f"{slug}.md"
 
-    def iter_paths(self):
-        yield from (Path(path) for path, _, _ in self.scan())
-
-    def scan(self) -> list[tuple[str, int, int]]:
+    def scan(self, problems: dict[str, str] | None = None) -> list[tuple[str, int, int]]:
         """(path, mtime_ns, size) of every post file, sorted; os.scandir, since pathlib's
-        glob costs seconds at tens of thousands of files."""
+        glob costs seconds at tens of thousands of files. A `.md` name that is no regular file
+        (a dangling link, a FIFO, a folder) is left out: `problems` gets its path and a line."""
         found = []
 
         def walk(folder: str, depth: int) -> None:
@@ -99,8 +115,19 @@ class PostStore:
                 if depth < 3 and entry.is_dir():
                     walk(entry.path, depth + 1)
                 elif depth == 3 and entry.name.endswith(".md") and not entry.name.startswith("."):
-                    info = entry.stat()
-                    found.append((entry.path, info.st_mtime_ns, info.st_size))
+                    try:
+                        info = entry.stat()
+                    except OSError as error:  # a link to nowhere, or one looping
+                        note(entry.path, f"cannot read: {error.strerror or error}")
+                        continue
+                    if stat.S_ISREG(info.st_mode):
+                        found.append((entry.path, info.st_mtime_ns, info.st_size))
+                    else:
+                        note(entry.path, f"{_not_a_file(info.st_mode)}, not a post file")
+
+        def note(path: str, problem: str) -> None:
+            if problems is not None:
+                problems[path] = f"{path}: {problem}: skipped"
 
         walk(str(self.root), 0)
         return sorted(found)
@@ -109,9 +136,15 @@ class PostStore:
         """Raises posts.PostError with the file name in the message."""
         return read_post(path)[0]
 
-    def load_all(self, errors: list[str]):
-        """Every readable post; unreadable ones are reported into `errors` and left alone."""
-        for path in self.iter_paths():
+    def load_all(self, errors: list[str], files: list[tuple[str, int, int]] | None = None):
+        """Every readable post (of `files`, a scan); unreadable ones are reported into
+        `errors` and left alone."""
+        if files is None:
+            problems: dict[str, str] = {}
+            files = self.scan(problems)
+            errors.extend(problems.values())
+        for name, _, _ in files:
+            path = Path(name)
             try:
                 yield StoredPost(path, self.load(path))
             except posts.PostError as error:

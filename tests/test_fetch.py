@@ -4,8 +4,10 @@ scripted replies (bodies are the recorded API responses in tests/fixtures)."""
 import io
 import json
 import socket
+import threading
 import time
 from datetime import date, datetime, timedelta, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -283,3 +285,54 @@ def test_progress_bar_only_on_a_terminal_and_for_several_days(server, fake_time,
     server.replies = [Reply(), Reply()]
     fetch.fetch_days([DAY, DAY + timedelta(days=1)], client, RawStore(tmp_path), progress=log_file)
     assert log_file.getvalue() == ""
+
+
+# Servers that never finish, or never arrive.
+
+
+class _DripHandler(BaseHTTPRequestHandler):
+    """A reply sent one byte at a time: the status line and headers too when `drip_head`."""
+
+    def do_GET(self):
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 40\r\n\r\n"
+        if not self.server.drip_head:
+            self.wfile.write(head)
+            head = b""
+        for byte in head + b"[" + b" " * 38 + b"]":
+            try:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+            except OSError:
+                return  # the client hung up: what it should do
+            time.sleep(0.1)
+
+    def log_message(self, format, *args):
+        pass
+
+
+@pytest.mark.parametrize("drip_head", [False, True], ids=["body", "head"])
+def test_a_dripping_server_is_cut_at_the_timeout_and_not_retried(fake_time, drip_head):
+    drip = ThreadingHTTPServer(("127.0.0.1", 0), _DripHandler)
+    drip.daemon_threads, drip.drip_head = True, drip_head
+    threading.Thread(target=drip.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True).start()
+    try:
+        started = time.monotonic()
+        client = make_client(f"http://127.0.0.1:{drip.server_address[1]}", fake_time, timeout=0.3)
+        with pytest.raises(FetchError, match=r"timed out: no complete response within 0\.3 s$"):
+            client.daily_papers(DAY)
+        # A byte every 0.1 s never meets the socket's own 0.3 s timeout; the whole reply would take 4 s.
+        assert time.monotonic() - started < 0.3 + fetch.DEADLINE_GRACE + 0.5
+        assert fake_time.sleeps == []  # not retried
+    finally:
+        drip.shutdown()
+        drip.server_close()
+
+
+def test_a_redirect_loop_is_one_line(server, fake_time):
+    here = "/api/daily_papers?date=2025-01-21"
+    server.replies = [Reply(status=302, headers={"Location": here}) for _ in range(12)]
+    with pytest.raises(FetchError) as raised:
+        make_client(server.base_url, fake_time).daily_papers(DAY)
+    assert str(raised.value) == (
+        f"GET {server.base_url}{here}: HTTP 302: redirect loop, or more redirects than urllib follows"
+    )

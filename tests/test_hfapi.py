@@ -109,14 +109,28 @@ def test_requested_day_wins_over_submitted_on_daily():
     assert {paper.day for _, paper in result.papers} == {date(2026, 5, 12)}
 
 
-def test_malformed_archive_file_reports_every_repr_string_entry():
+def test_python_repr_entries_are_read_as_literals_with_one_notice():
     result = parse_fixture("hfapi_2025-01-10.json", requested_day=None)
-    assert result.papers == []
+    assert result.errors == []
     assert result.day == date(2025, 1, 10)  # the wrapper's `date`
-    assert len(result.errors) == 9
-    assert result.errors[0].startswith("hfapi_2025-01-10.json: entry 1: is the string ")
-    assert "not an object" in result.errors[0]
-    assert result.errors[8].startswith("hfapi_2025-01-10.json: entry 9: ")
+    assert len(result.papers) == 9
+    first = result.papers[0][1]
+    assert (first.arxiv_id, first.day, first.authors[0]) == ("2501.05441", date(2025, 1, 10), "Yiwen Huang")
+    assert result.notices == [
+        "hfapi_2025-01-10.json: 9 entries are Python-repr text, not JSON objects: read as Python literals"
+    ]
+
+
+def test_python_repr_that_is_no_literal_is_one_entry_error():
+    good = first_item("hfapi_2025-01-21.json")
+    items = ["{'paper': __import__('os').system('true')}", "{'paper'", "{1, 2}", repr(good)]
+    result = parse_items(items)
+    assert [number for number, _ in result.papers] == [4]
+    assert [error.split(": ", 2)[1:] for error in result.errors] == [
+        ["entry 1", "is the string \"{'paper': __import__('os').system('tr...\": text, and not a readable Python-repr object either"],
+        ["entry 2", "is the string \"{'paper'\": text, and not a readable Python-repr object either"],
+        ["entry 3", "is text holding a Python set, not an object"],
+    ]
 
 
 def test_bad_entries_are_skipped_and_the_rest_imported():
@@ -128,15 +142,14 @@ def test_bad_entries_are_skipped_and_the_rest_imported():
     no_title = copy.deepcopy(good)
     no_title["paper"]["title"] = "  "
     no_title["title"] = ""
-    items = [bad_upvotes, "{'paper': {}}", {"numComments": 1}, good, bad_authors, no_title]
+    items = [bad_upvotes, "{'paper': []}", {"numComments": 1}, good, bad_authors, no_title]
 
     result = parse_items(items)
 
     assert [number for number, _ in result.papers] == [4]
     assert result.errors == [
         "test.json: entry 1 (2501.08325): `paper.upvotes` is the string 'abc', expected a whole number",
-        "test.json: entry 2: is the string \"{'paper': {}}\", not an object"
-        " (text of an object, e.g. a Python repr, instead of the object)",
+        "test.json: entry 2: `paper` is a list, not an object",
         "test.json: entry 3: has no `paper` object",
         "test.json: entry 5 (2501.08325): `paper.authors` is the string 'Jiwen Yu', expected a list",
         "test.json: entry 6 (2501.08325): has no title",

@@ -529,10 +529,10 @@ def test_each_broken_file_gets_one_clear_line_and_the_rest_imports(site, tmp_pat
         "blank.json": (b" \n\t\r\n", "file is empty", 0),
         "cut.txt": (cut_in_third_abstract(sample).encode(), "entry ends before its '• N authors' and date lines", 2),
         "cut.json": (api[: len(api) // 2].encode(), "invalid JSON", 0),
-        "cp1252.txt": (may.replace("Flow-OPD", "“Flow-OPD” café").encode("cp1252"), "not valid UTF-8 (byte 0x95)", 0),  # the bullet of `• N authors`
+        "cp1252.txt": (may.replace("Flow-OPD", "“Flow-OPD” café").encode("cp1252"), "not UTF-8: read as Windows-1252 (Latin-1)", 1),  # 2 of its 3 papers are crlf.txt's
         "crlf.txt": (may.replace("\n", "\r\n").encode(), None, 3),
         "bom.json": (codecs.BOM_UTF8 + (FIXTURES / "hfapi_2025-01-21.json").read_bytes(), None, 1),
-        "utf16.txt": (tricky.encode("utf-16"), None, 5),
+        "utf16.txt": (tricky.encode("utf-16"), "not UTF-8: read as UTF-16 (byte-order mark)", 5),
     }
     for name, (data, _, _) in files.items():
         (tmp_path / name).write_bytes(data)
@@ -564,7 +564,8 @@ def test_line_ends_byte_order_marks_and_repeats_change_nothing(tmp_path, name, e
     (tmp_path / "copy.txt").write_bytes(encode(text))
     plain.papers("import", "--scraped-on", "2026-01-08", str(SAMPLE))
     result = variant.papers("import", "--scraped-on", "2026-01-08", str(tmp_path / "copy.txt"))
-    assert result.stderr == "" and f"{SAMPLE_PAPERS} new" in result.stdout
+    notice = f"{tmp_path / 'copy.txt'}: not UTF-8: read as UTF-16 (byte-order mark)\n" if name == "utf16" else ""
+    assert result.stderr == notice and f"{SAMPLE_PAPERS} new" in result.stdout
     assert variant.snapshot() == plain.snapshot()
 
 

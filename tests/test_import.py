@@ -68,7 +68,7 @@ def test_unreadable_files_get_one_clear_line(site, tmp_path):
     cases = {
         "binary.txt": b"\x00\x01\x02PNG\x00",
         "empty.txt": b"",
-        "latin1.txt": "Jan 7\n\nCaf\xe9 Paper\n".encode("latin-1"),
+        "sjis.txt": "Jan 7\n\n深層学習の新しい方法\n".encode("shift_jis"),  # read as Windows-1252: garbled
     }
     for name, data in cases.items():
         (tmp_path / name).write_bytes(data)
@@ -78,7 +78,7 @@ def test_unreadable_files_get_one_clear_line(site, tmp_path):
     assert lines == [
         f"{tmp_path / 'binary.txt'}: binary file (NUL bytes), not a text copy or JSON",
         f"{tmp_path / 'empty.txt'}: file is empty",
-        f"{tmp_path / 'latin1.txt'}:3: not valid UTF-8 (byte 0xe9)",
+        f"{tmp_path / 'sjis.txt'}:3: not valid UTF-8 (byte 0x90), nor Windows-1252 or Latin-1 text: save it as UTF-8",
     ]
     assert len(site.post_files()) == 46  # the good file still imported
     missing = site.papers("import", str(tmp_path / "missing.txt"), check=False)

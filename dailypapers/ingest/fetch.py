@@ -1,6 +1,8 @@
 """Fetch days of Hugging Face Daily Papers from the API into data/raw/ and hand each day on.
 
-Standard library only (urllib): one GET per day needs no HTTP dependency.
+Standard library only (urllib): one GET per day needs no HTTP dependency. urllib's timeout
+bounds each socket operation only, so a watchdog (watchdog.py) also cuts a response that is
+not complete by the same time from the start (a server dripping a byte every few seconds).
 
 A day's list keeps growing for a while after the day starts, so a day counts as complete only
 once it is over in UTC plus HF_API_SETTLE_HOURS; a day fetched earlier is noted as incomplete
@@ -23,14 +25,19 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable, NamedTuple, TextIO
 
+from ..model import one_line
 from ..settings import default as default_setting
 from .inputs import InputError
 from .rawstore import RawStore
+from .watchdog import Watchdog
 
 DEFAULT_SETTLE_HOURS = default_setting("HF_API_SETTLE_HOURS")
 MAX_RETRY_AFTER = 300.0  # seconds; a longer Retry-After is waited out this long, then retried
 BACKOFF_FIRST = 1.0  # seconds before the first retry; doubles with each further retry
 BACKOFF_MAX = 60.0
+# The watchdog cuts a response this long after the timeout: a silent server meets the socket's
+# own timeout first (and is retried); only a server still sending meets the watchdog.
+DEADLINE_GRACE = 0.5
 
 
 def _version() -> str:
@@ -104,16 +111,23 @@ class ApiClient:
         attempts = self.max_retries + 1
         for attempt in range(attempts):
             self._wait_for_turn()
+            watchdog = Watchdog(self.timeout + DEADLINE_GRACE)
             try:
-                with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                with watchdog, watchdog.opener().open(request, timeout=self.timeout) as response:
                     return response.read()
             except urllib.error.HTTPError as error:
                 error.close()
-                problem = f"HTTP {error.code} {error.reason}"
+                if str(error.reason).startswith(urllib.request.HTTPRedirectHandler.inf_msg):
+                    # urllib's message for it takes three lines
+                    raise FetchError(f"GET {url}: HTTP {error.code}: redirect loop, or more redirects than urllib follows") from None
+                problem = f"HTTP {error.code} {one_line(str(error.reason))}"
                 if error.code != 429 and not 500 <= error.code <= 599:
                     raise FetchError(f"GET {url}: {problem}") from None
                 delay = _retry_after_seconds(error.headers)
             except (OSError, http.client.HTTPException) as error:
+                if watchdog.expired and not isinstance(getattr(error, "reason", error), TimeoutError):
+                    # Not retried: a server this slow most likely drips the next reply too.
+                    raise FetchError(f"GET {url}: timed out: no complete response within {self.timeout:g} s") from None
                 # Timeouts, refused or reset connections, DNS failures, truncated responses.
                 problem = _describe_network_error(error)
                 delay = None
@@ -159,7 +173,7 @@ def _describe_network_error(error: Exception) -> str:
     reason = error.reason if isinstance(error, urllib.error.URLError) else error
     if isinstance(reason, TimeoutError):
         return "timed out"
-    return f"connection failed: {str(reason) or type(reason).__name__}"
+    return f"connection failed: {one_line(str(reason)) or type(reason).__name__}"
 
 
 # Days: which ones are complete, which ones to fetch.

@@ -2,6 +2,10 @@
 
 One paper is one post: records are matched by arXiv id, else by normalized title,
 and merged (model.merge). A post's slug and folder never change once written.
+
+The records of one import are taken in an order of their own (Daily Papers day, identity,
+observation), never the order of the files: the same files in any order write the same
+posts. So a paper listed on several days is filed under the earliest.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from pathlib import Path
 
 from .. import posts
 from . import hfapi, textcopy
-from ..model import Paper, ParseResult, merge, slugify, title_key
+from ..model import SOURCE_RANK, Paper, ParseResult, merge, one_line, slugify, title_key
 from ..store import PostStore
 from .inputs import InputError, read_input_text
 from .tagging import Taxonomy
@@ -25,6 +29,7 @@ class ImportSummary:
     updated: int = 0
     unchanged: int = 0
     errors: list[str] = field(default_factory=list)  # skipped entries and unreadable files
+    notices: list[str] = field(default_factory=list)  # read, but worth a line (see ParseResult)
     changed_paths: list[Path] = field(default_factory=list)
 
     def format(self, dry_run: bool = False) -> str:
@@ -37,11 +42,34 @@ class ImportSummary:
 
 def parse_file(path: Path, scraped_on: date) -> ParseResult:
     """Parse a text copy or API JSON, telling them apart by content. Raises InputError."""
-    text = read_input_text(path)
-    if text.lstrip()[:1] in ("[", "{"):
+    read = read_input_text(path)
+    if read.text.lstrip()[:1] in ("[", "{"):
         day = hfapi.requested_day_from_filename(path.name)
-        return hfapi.parse(text, str(path), requested_day=day, observed=scraped_on)
-    return textcopy.parse(text, str(path), scraped_on)
+        result = hfapi.parse(read.text, str(path), requested_day=day, observed=scraped_on)
+    else:
+        result = textcopy.parse(read.text, str(path), scraped_on)
+    result.notices[:0] = read.notices
+    return result
+
+
+@dataclass
+class _Record:
+    """One paper of one input, and where it came from (for messages)."""
+
+    path: str
+    number: int  # line (text copy) or entry (API JSON)
+    paper: Paper
+
+    @property
+    def where(self) -> str:
+        if self.paper.source == "textcopy":
+            return f"{self.path}:{self.number}"
+        return f"{self.path}: entry {self.number}" + (f" ({self.paper.arxiv_id})" if self.paper.arxiv_id else "")
+
+    def order(self) -> tuple:
+        """Independent of the files' order; full records break the last ties."""
+        paper = self.paper
+        return (paper.filing_day, paper.key, paper.observed or date.min, SOURCE_RANK.get(paper.source, 0), repr(paper))
 
 
 class PostIndex:
@@ -49,9 +77,13 @@ class PostIndex:
 
     def __init__(self, store: PostStore, errors: list[str]):
         self.by_key: dict[str, tuple[Path, posts.Post]] = {}
-        # Every file name counts, readable or not: a broken post is never overwritten.
-        self.slugs: set[str] = {path.stem for path in store.iter_paths()}
-        for stored in store.load_all(errors):
+        # Every file name counts, readable or not: a broken post, or a folder or a link in
+        # a post's place, is never written over.
+        problems: dict[str, str] = {}
+        files = store.scan(problems)
+        errors.extend(problems.values())
+        self.slugs: set[str] = {Path(name).stem for name in [*(name for name, _, _ in files), *problems]}
+        for stored in store.load_all(errors, files):
             self.add(stored.path, stored.post)
 
     def add(self, path: Path, post: posts.Post) -> None:
@@ -90,23 +122,24 @@ def _tags(taxonomy: Taxonomy, paper: Paper, existing: posts.Post | None) -> list
     return taxonomy.tags_for(paper, meta.get(posts.EXTRA_TAGS_KEY) or [], meta.get(posts.REMOVED_TAGS_KEY) or [])
 
 
-def import_results(
-    results: list[ParseResult],
+def import_records(
+    records: list[_Record],
     store: PostStore,
     taxonomy: Taxonomy,
     summary: ImportSummary,
     dry_run: bool = False,
 ) -> None:
     index = PostIndex(store, summary.errors)
-    for result in results:
-        for _, paper in result.papers:
-            _import_paper(paper, index, store, taxonomy, summary, dry_run)
+    for record in sorted(records, key=_Record.order):
+        _import_paper(record, index, store, taxonomy, summary, dry_run)
 
 
-def _import_paper(paper, index, store, taxonomy, summary, dry_run) -> None:
+def _import_paper(record: _Record, index, store, taxonomy, summary, dry_run) -> None:
+    paper = record.paper
     found = index.find(paper)
     if found:
         path, existing = found
+        summary.notices.extend(_merge_notices(record, path, existing))
         merged = merge(posts.paper_from_post(existing), paper)
         post = posts.post_from_paper(merged, existing.slug, _tags(taxonomy, merged, existing), existing)
     else:
@@ -131,6 +164,22 @@ def _import_paper(paper, index, store, taxonomy, summary, dry_run) -> None:
     index.add(path, post)
 
 
+def _merge_notices(record: _Record, path: Path, existing: posts.Post) -> list[str]:
+    """What a person may want to know when a record joins an existing post."""
+    paper, notices = record.paper, []
+    post_day = posts.post_date(existing)
+    if paper.day and paper.day != post_day:
+        notices.append(f"{record.where}: listed on {paper.day} too; stays filed under {post_day} ({path})")
+    title = str(existing.meta.get("title", ""))
+    if "title" not in existing.manual and one_line(title) != one_line(paper.title):
+        if title_key(title) == title_key(paper.title):
+            notices.append(
+                f"{record.where}: {paper.title!r} is taken for {path} ({title!r}): titles that differ"
+                " only in case, Unicode form or invisible characters are one paper"
+            )
+    return notices
+
+
 def import_files(
     paths: list[Path],
     content_dir: Path,
@@ -142,7 +191,7 @@ def import_files(
     store = PostStore(content_dir)
     # The lock comes first: a second import is refused at once, not after parsing.
     with store.lock(clear_leftovers=not dry_run):
-        results = []
+        records = []
         for path in paths:
             try:
                 result = parse_file(Path(path), scraped_on)
@@ -150,12 +199,14 @@ def import_files(
                 summary.errors.append(str(error))
                 continue
             summary.errors.extend(result.errors)
+            summary.notices.extend(result.notices)
             for number, paper in result.papers:
+                record = _Record(str(path), number, paper)
                 if paper.filing_day is None:
-                    summary.errors.append(f"{path}: entry {number}: no Daily Papers day and no publish date")
-            result.papers = [(n, p) for n, p in result.papers if p.filing_day is not None]
-            results.append(result)
-        import_results(results, store, taxonomy, summary, dry_run)
+                    summary.errors.append(f"{record.where}: no Daily Papers day and no publish date")
+                else:
+                    records.append(record)
+        import_records(records, store, taxonomy, summary, dry_run)
     return summary
 
 

@@ -4,12 +4,15 @@ Per paper the page copies as: the title, the abstract (one paragraph), `• N au
 a `·` line, and the arXiv date with an optional upvote count (`Dec 14, 2023 1`).
 The page header carries the listing's day (`Jan 7`); dates may omit the year. Copies pasted
 one after another each bring their header (and day); text after the last entry's date line
-is an entry cut off, and reported.
+is an entry cut off, and reported. An entry that lost its `• N authors` and date lines is
+told from the next paper by shape (an abstract, then a title: one short line that does not
+end a sentence): it is reported, and the next paper stays whole.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from ..model import Paper, ParseResult, flow_text
@@ -27,29 +30,54 @@ _CHROME_RE = re.compile(
     re.IGNORECASE,
 )
 # A chunk with a line this long that never reached its authors line is a cut-off entry,
-# not page chrome.
+# not page chrome; a line this long is an abstract, never a title.
 _ABSTRACT_MIN = 200
+_TITLE_MAX = 300
+_SENTENCE_END = (".", "!", "?", ".)", '."')
 _BOM_RE = re.compile("^\ufeff", re.MULTILINE)
+# A page's counts are far below this; Python refuses to even read thousands of digits.
+MAX_COUNT = 10**9
+
+Lines = list[tuple[int, str]]  # (line number, text) of non-blank lines
+
+
+class EntryError(ValueError):
+    """A line of the right shape that says something impossible; the message says what."""
+
+
+def parse_count(text: str, what: str) -> int:
+    """`1,024` -> 1024. Raises EntryError past MAX_COUNT."""
+    digits = text.replace(",", "")
+    if len(digits) > len(str(MAX_COUNT)) or int(digits) > MAX_COUNT:
+        shown = text if len(text) <= 20 else f"{text[:12]}... ({len(digits)} digits)"
+        raise EntryError(f"{what} {shown} is not a plausible number (more than {MAX_COUNT:,})")
+    return int(digits)
 
 
 def parse_date(text: str, scraped_on: date) -> tuple[date, int] | None:
-    """`Dec 14, 2023 1` -> (date, upvotes); a date without year takes scraped_on's year,
-    or the year before when that would lie after scraped_on."""
+    """`Dec 14, 2023 1` -> (date, upvotes); None when the line is no date. A date without a
+    year takes scraped_on's year, or the year before when that would lie after scraped_on.
+    Raises EntryError for a count too large, or a year-less `Feb 29` in a year without one."""
     match = _DATE_RE.match(text)
     if not match:
         return None
     month = _month_number(match["month"])
     if month is None:
         return None
+    day = int(match["day"])
+    upvotes = parse_count(match["upvotes"], "the upvote count") if match["upvotes"] else 0
     year = int(match["year"]) if match["year"] else scraped_on.year
+    if not match["year"] and (month, day) > (scraped_on.month, scraped_on.day):
+        year -= 1
     try:
-        parsed = date(year, month, int(match["day"]))
-        if not match["year"] and parsed > scraped_on:
-            parsed = date(year - 1, month, int(match["day"]))
+        return date(year, month, day), upvotes
     except ValueError:
-        return None
-    upvotes = int(match["upvotes"].replace(",", "")) if match["upvotes"] else 0
-    return parsed, upvotes
+        if match["year"] or (month, day) != (2, 29):
+            return None  # no such day in any year: not a date line
+    raise EntryError(
+        f"{text.strip()!r} has no year, and {year} (from the capture day {scraped_on}) has no Feb 29:"
+        " give the day the page was copied (--scraped-on, SCRAPED_ON=YYYY-MM-DD)"
+    )
 
 
 def _month_number(name: str) -> int | None:
@@ -61,13 +89,26 @@ def _month_number(name: str) -> int | None:
     return None
 
 
+@dataclass
+class _Page:
+    """The page header now in force: its day, or the error that its day line is."""
+
+    day: date | None = None
+    error: str | None = None
+    skipped: int = 0  # papers skipped under an unreadable header
+
+    def close(self, result: ParseResult) -> None:
+        if self.error:
+            result.errors.append(f"{self.error}; its {self.skipped} paper(s) are skipped")
+
+
 def parse(text: str, filename: str, scraped_on: date) -> ParseResult:
     # Line ends of any system; byte-order marks where one copy was pasted after another.
     text = _BOM_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     lines = text.split("\n")
     result = ParseResult()
-    chunk: list[tuple[int, str]] = []  # non-blank lines since the last entry: (line number, text)
-    day = None  # the listing's day; a later page header (copies pasted together) may name another
+    chunk: Lines = []  # non-blank lines since the last entry
+    page = _Page()
     index = 0
     while index < len(lines):
         line = lines[index].strip()
@@ -81,19 +122,29 @@ def parse(text: str, filename: str, scraped_on: date) -> ParseResult:
             continue
         # `• N authors`, then `·`, then the date line: skip blank lines between them.
         index, trailer = _read_trailer(lines, index)
-        header_day, entry_lines = _split_header(chunk, scraped_on, first=not result.papers and not result.errors)
-        day = header_day or day
-        result.day = result.day or day
+        first = not result.papers and not result.errors
+        header, entry_lines = _split_header(chunk, filename, scraped_on, first)
         chunk = []
+        if header is not None:
+            page.close(result)
+            page = header
+            result.day = result.day or page.day
+        lost, entry_lines = _split_lost_entries(entry_lines)
+        result.errors.extend(f"{filename}:{at}: entry has no '• N authors' and date lines" for at in lost)
         paper_or_error = _make_paper(entry_lines, number, authors, trailer, filename, scraped_on)
         if isinstance(paper_or_error, str):
             result.errors.append(paper_or_error)
+        elif page.error:
+            page.skipped += 1
         else:
-            paper_or_error.day = day
+            paper_or_error.day = page.day
             result.papers.append((entry_lines[0][0], paper_or_error))
+    page.close(result)
     first = not result.papers and not result.errors
-    header_day, rest = _split_header(chunk, scraped_on, first)
-    result.day = result.day or header_day
+    header, rest = _split_header(chunk, filename, scraped_on, first)
+    if header is not None:
+        header.close(result)
+        result.day = result.day or header.day
     # A copy ends with an entry's date line: past the first entry, any text left is an entry
     # the file lost the end of. Before it, only a long line tells an entry from page chrome.
     rest = [item for item in rest if not _CHROME_RE.match(item[1])]
@@ -107,7 +158,7 @@ def parse(text: str, filename: str, scraped_on: date) -> ParseResult:
     return result
 
 
-def _read_trailer(lines: list[str], index: int) -> tuple[int, list[tuple[int, str]]]:
+def _read_trailer(lines: list[str], index: int) -> tuple[int, Lines]:
     """The `·` line and the date line after an authors line (up to two non-blank lines)."""
     trailer = []
     while index < len(lines) and len(trailer) < 2:
@@ -121,22 +172,56 @@ def _read_trailer(lines: list[str], index: int) -> tuple[int, list[tuple[int, st
     return index, trailer
 
 
-def _split_header(chunk, scraped_on: date, first: bool):
-    """(the day a page header in `chunk` names, or None; the chunk without the header).
+def _split_header(chunk: Lines, filename: str, scraped_on: date, first: bool) -> tuple[_Page | None, Lines]:
+    """(the page a header in `chunk` starts, or None; the chunk without the header).
 
-    Before the first entry, everything up to the day line (`Jan 7`) is header, and page
-    chrome is dropped. Later, in a copy pasted after another, lines are a header only where
-    page chrome comes before a day line."""
-    for position, (_, text) in enumerate(chunk):
-        parsed = parse_date(text, scraped_on) if len(text) < 20 else None
-        if parsed and parsed[1] == 0 and (first or any(_CHROME_RE.match(t) for _, t in chunk[:position])):
-            return parsed[0], [item for item in chunk[position + 1 :] if not _CHROME_RE.match(item[1])]
-    if first:
-        return None, [item for item in chunk if not _CHROME_RE.match(item[1])]
-    return None, chunk
+    Before the first entry, everything up to the day line (`Jan 7`) is header. Later, in a
+    copy pasted after another, lines are a header only where page chrome comes before a day
+    line. Page chrome right after the header is dropped, but never a paper's title: a
+    paper may be called `Daily Papers`."""
+    for position, (number, text) in enumerate(chunk):
+        shape = _DATE_RE.match(text)  # a day line has no upvote count
+        if not shape or shape["upvotes"] or not (first or any(_CHROME_RE.match(t) for _, t in chunk[:position])):
+            continue
+        try:
+            parsed = parse_date(text, scraped_on)
+        except EntryError as error:
+            page = _Page(error=f"{filename}:{number}: page header: {error}")
+        else:
+            if not parsed:
+                continue
+            page = _Page(day=parsed[0])
+        return page, _drop_leading_chrome(chunk[position + 1 :])
+    return None, _drop_leading_chrome(chunk) if first else chunk
 
 
-def _make_paper(entry_lines, authors_line, authors, trailer, filename, scraped_on) -> Paper | str:
+def _drop_leading_chrome(chunk: Lines) -> Lines:
+    """Chrome lines at the start, while a title and an abstract remain after them."""
+    start = 0
+    while len(chunk) - start > 2 and _CHROME_RE.match(chunk[start][1]):
+        start += 1
+    return chunk[start:]
+
+
+def _split_lost_entries(entry_lines: Lines) -> tuple[list[int], Lines]:
+    """(first lines of entries that lost their authors and date lines; the last entry).
+
+    An entry is a title and an abstract, with blank lines between them on the page. Another
+    entry starts at a short single line that does not end a sentence (a title), right after a
+    line that does or is long (an abstract)."""
+    lost, start = [], 0
+    for position in range(2, len(entry_lines) - 1):
+        (line_before, before), (number, text) = entry_lines[position - 1], entry_lines[position]
+        blank_around = line_before < number - 1 and entry_lines[position + 1][0] > number + 1
+        ends_abstract = len(before) >= _ABSTRACT_MIN or before.endswith(_SENTENCE_END)
+        if blank_around and ends_abstract and len(text) < _TITLE_MAX and not text.endswith(_SENTENCE_END):
+            if position - start >= 2:
+                lost.append(entry_lines[start][0])
+                start = position
+    return lost, entry_lines[start:]
+
+
+def _make_paper(entry_lines: Lines, authors_line: int, authors, trailer: Lines, filename, scraped_on) -> Paper | str:
     where = f"{filename}:{entry_lines[0][0] if entry_lines else authors_line}"
     if len(entry_lines) < 2:
         what = "a title but no abstract" if entry_lines else "no title and no abstract"
@@ -144,17 +229,26 @@ def _make_paper(entry_lines, authors_line, authors, trailer, filename, scraped_o
     date_line = next((item for item in trailer if not _SEPARATOR_RE.match(item[1])), None)
     if date_line is None:
         return f"{filename}:{authors_line}: entry has no date line after '• N authors'"
-    parsed = parse_date(date_line[1], scraped_on)
+    try:
+        author_count = parse_count(authors.group(1), "the author count")
+    except EntryError as error:
+        return f"{filename}:{authors_line}: {error}"
+    try:
+        parsed = parse_date(date_line[1], scraped_on)
+    except EntryError as error:
+        return f"{filename}:{date_line[0]}: {error}"
     if parsed is None:
         return f"{filename}:{date_line[0]}: cannot read the date line {date_line[1]!r} (expected like 'Dec 14, 2023 12')"
     published, upvotes = parsed
     title = flow_text(entry_lines[0][1])
     abstract = flow_text("\n\n".join(text for _, text in entry_lines[1:]))
+    if not title or not abstract:
+        return f"{where}: entry has no visible title or abstract"
     return Paper(
         title=title,
         abstract=abstract,
         published=published,
-        author_count=int(authors.group(1).replace(",", "")),
+        author_count=author_count,
         upvotes=upvotes,
         source="textcopy",
         observed=scraped_on,

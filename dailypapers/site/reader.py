@@ -73,7 +73,10 @@ class Reader:
         current: dict[str, tuple[str, PostSummary]] = {}
         stale, stats = [], {}
         retimed = False  # same bytes, new file times: only the saved index needs them
-        for path, mtime, size in self.store.scan():
+        odd: dict[str, str] = {}
+        files = self.store.scan(odd)
+        self.errors += [_shorter_paths(line) for line in odd.values()]
+        for path, mtime, size in files:
             stats[path] = (mtime, size)
             hit = cached.get(path)
             if hit and hit[:2] == (mtime, size):
