@@ -319,7 +319,7 @@ def to_html(text: str, links: bool = True) -> str:
 def feed_html(text: str) -> str:
     """An abstract as HTML for feed readers: paragraphs, links, and math as readable text
     (Unicode where simple, its TeX source otherwise), since readers show MathML as garbage."""
-    return "".join(f"<p>{_html_of(_Parser(part).nodes(), True, mathml=False)}</p>" for part in text.split("\n\n"))
+    return "".join(f"<p>{_html_of(_Parser(part).nodes(), True, mathml=False)}</p>" for part in text.split("\n\n") if part)
 
 
 def to_plain(text: str) -> str:
