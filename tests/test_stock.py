@@ -75,5 +75,7 @@ def test_days_months_years_and_tags_hold_what_stock_pelican_gives_them(tmp_path)
 
     stock_tags = tag_members((stock / "tag").glob("*.html"), "h2", "Articles tagged with ")
     del stock_tags[""]  # `tags: []` (a paper without tags) is the tag "[]" to the meta extension
-    our_tags = tag_members([*ours.glob("tags/*/index.html"), *ours.glob("tags/*/page/*/index.html")], "h1")
+    tag_pages = [*ours.glob("tags/*/index.html"), *ours.glob("tags/*/page/*/index.html")]
+    moved = [page for page in tag_pages if b"http-equiv=refresh" in page.read_bytes()]  # renamed tags' old pages
+    our_tags = tag_members([page for page in tag_pages if page not in moved], "h1")
     assert our_tags == stock_tags and len(our_tags) > 10
