@@ -24,11 +24,12 @@ DAYS?=7
 
 PAPERS=$(PYTHON) scripts/papers.py
 
-.PHONY: help install html clean regenerate serve devserver publish github import fetch backfill refresh retag test
+.PHONY: help install html clean regenerate serve devserver publish github import fetch backfill refresh retag test check
 
 help:
 	@echo 'make html                 build output/ from content/ (sets up $(VENV) if missing)'
 	@echo 'make test                 run the test suite'
+	@echo 'make check                the quick tests (no browser, no slow cases)'
 	@echo 'make import SRC="FILE…"   text copies or API JSON -> posts [SCRAPED_ON=YYYY-MM-DD]'
 	@echo 'make fetch [DATE=…]       fetch a day from the API and import it'
 	@echo 'make backfill FROM=… TO=… fetch and import a range of days'
@@ -102,6 +103,10 @@ retag: install
 
 test: install browser
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
+
+# The quick subset for daily work (under a minute): no browser, no slow cases.
+check: install
+	$(PYTHON) -m pytest -q -m "not slow and not browser" $(PYTEST_ARGS)
 
 # Build benchmark on synthetic papers (not part of `make test`): see scripts/bench.py.
 N?=40000

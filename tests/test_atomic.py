@@ -53,6 +53,7 @@ def post_count(site: Site) -> int:
     return sum(1 for _ in (site.content / "papers").rglob("[!.]*.md"))
 
 
+@pytest.mark.slow
 def test_a_killed_import_leaves_every_post_old_or_new(site, tmp_path):
     old_source, new_source = tmp_path / "old.json", tmp_path / "new.json"
     old_source.write_text(json.dumps(synthetic_api(10_000, upvotes=1, every=10)), encoding="utf-8")

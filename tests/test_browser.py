@@ -23,6 +23,8 @@ from playwright.sync_api import sync_playwright
 from dailypapers import posts
 from dailypapers.model import Paper
 
+pytestmark = [pytest.mark.browser]
+
 CHROMIUM = "/usr/bin/chromium"
 # Playwright adds --headless and a fresh temporary --user-data-dir itself; these keep Chromium
 # from reaching for the network on its own.

@@ -587,6 +587,7 @@ def test_usage_and_setting_errors_exit_2_with_one_line(site, tmp_path):
     assert result.returncode == 2 and "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_a_50_mb_text_copy_imports_in_bounded_time_and_memory(site, tmp_path):
     """A text copy pasted over and over: one import, one post per paper."""
     copy = SAMPLE.read_text(encoding="utf-8").rstrip("\n") + "\n\n"

@@ -32,6 +32,8 @@ from test_browser import (  # noqa: F401 - browser is a fixture
 
 from dailypapers import posts
 
+pytestmark = [pytest.mark.browser]
+
 # What the search page needs: Pagefind runs WebAssembly ('wasm-unsafe-eval'); everything else,
 # its script, worker, index and styles, comes from the site itself.
 CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: https:"
