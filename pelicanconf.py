@@ -36,12 +36,6 @@ FEED_SITEURL = "http://localhost:8000"  # absolute base for feeds when SITEURL i
 # Everything from the data is text: templates escape it.
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
 
-# The archive (see README "Configuration").
-INDEX_DAYS = 3
-TAG_PAGE_SIZE = 100
-FEED_MAX_ITEMS = 100
-TAXONOMY_FILE = "tags.yaml"
-CONTENT_DIR = PATH
-RAW_DIR = "data/raw"
-HF_API_BASE_URL = "https://huggingface.co"
-HF_API_SETTLE_HOURS = 6.0
+# The archive's own settings (INDEX_DAYS, TAG_PAGE_SIZE, TAXONOMY_FILE, HF_API_…) have their
+# defaults in one table, dailypapers/settings.py; set any of them here (or in the environment
+# as DAILYPAPERS_<SETTING>) to change it. See README "Configuration".

@@ -29,14 +29,15 @@ class Feed:
     json_path: str | None = None  # also as JSON Feed
 
 
-_items: dict[tuple[str, int], feeds.FeedItem] = {}  # per process: tag feeds share papers
+_items: dict[tuple[str, int], feeds.FeedItem] = {}  # per build and process: tag feeds share papers
 _rendered: dict[str, bytes] = {}  # an RSS file made in the same pass as its Atom file
 
 
 def _paper_item(paper: PaperEntry, rank: int) -> feeds.FeedItem:
-    item = _items.get((paper.source_path, rank))
+    key = (paper.digest, rank)  # the post file's digest: an edited paper is a new item
+    item = _items.get(key)
     if item is None:
-        item = _items[(paper.source_path, rank)] = feeds.paper_item(paper, rank)
+        item = _items[key] = feeds.paper_item(paper, rank)
     return item
 
 
@@ -109,6 +110,7 @@ def declared_feeds(site: Archive, settings: dict) -> list[tuple[Feed, list[Paper
 
 def feed_pages(site: Archive, settings: dict) -> Iterable[Page]:
     """Every feed file, the OPML list and the /feeds/ page; no feeds while there are no papers."""
+    _items.clear()
     if not site.days:
         yield Page(urls.FEEDS, "feeds", {"site_feeds": [], "tag_feeds": []})
         return
