@@ -11,28 +11,23 @@ from .. import urls
 NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
-def _rows(site_url: str, tag: str, entries: list[tuple[str, date | None]]) -> str:
+def _document(root: str, row: str, site_url: str, entries: list[tuple[str, date | None]]) -> bytes:
     rows = []
     for url, lastmod in entries:
         when = f"<lastmod>{lastmod.isoformat()}</lastmod>" if lastmod else ""
-        rows.append(f"<{tag}><loc>{escape(urls.absolute(site_url, url))}</loc>{when}</{tag}>\n")
-    return "".join(rows)
+        rows.append(f"<{row}><loc>{escape(urls.absolute(site_url, url))}</loc>{when}</{row}>\n")
+    head = f'<?xml version="1.0" encoding="UTF-8"?>\n<{root} xmlns="{NAMESPACE}">\n'
+    return (head + "".join(rows) + f"</{root}>\n").encode("utf-8")
 
 
 def sitemap_part(site_url: str, entries: list[tuple[str, date | None]]) -> bytes:
-    return (
-        f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{NAMESPACE}">\n'
-        + _rows(site_url, "url", entries)
-        + "</urlset>\n"
-    ).encode("utf-8")
+    """Pages with the date each last changed."""
+    return _document("urlset", "url", site_url, entries)
 
 
 def sitemap_index(site_url: str, parts: list[tuple[str, date | None]]) -> bytes:
-    return (
-        f'<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="{NAMESPACE}">\n'
-        + _rows(site_url, "sitemap", parts)
-        + "</sitemapindex>\n"
-    ).encode("utf-8")
+    """The sitemap parts with the date each last changed."""
+    return _document("sitemapindex", "sitemap", site_url, parts)
 
 
 def robots_txt(site_url: str) -> bytes:
