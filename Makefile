@@ -106,7 +106,7 @@ test: install browser
 
 # The quick subset for daily work (under a minute): no browser, no slow cases.
 check: install
-	$(PYTHON) -m pytest -q -m "not slow and not browser" $(PYTEST_ARGS)
+	$(PYTHON) -m pytest -q -n auto -m "not slow and not browser" $(PYTEST_ARGS)
 
 # Build benchmark on synthetic papers (not part of `make test`): see scripts/bench.py.
 N?=40000

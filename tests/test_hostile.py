@@ -439,6 +439,7 @@ HOSTILE_SETTINGS = settings(
 )
 
 
+@pytest.mark.slow
 @HOSTILE_SETTINGS
 @given(batch=api_batch())
 @example(batch=fragment_batch())

@@ -13,6 +13,8 @@ from conftest import Site
 
 from dailypapers import posts
 
+pytestmark = [pytest.mark.slow]
+
 TEXT_COPY = ("hf-papers-textcopy-2026-01-07.txt", "2026-01-08")
 API_2024 = ("hfapi_2024-05-28.json", "2024-05-29")
 API_2026 = ("hfapi_2026-05-11.json", "2026-05-12")

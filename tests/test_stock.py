@@ -11,7 +11,10 @@ import subprocess
 from pathlib import Path
 
 from bs4 import BeautifulSoup
+import pytest
 from conftest import PELICAN, REPO, SAMPLE_DAYS, Site
+
+pytestmark = [pytest.mark.slow]
 
 PAPER = re.compile(r"/?(\d{4}/\d{2}/\d{2}/[^/]+/)")
 DAY = re.compile(r"/?(\d{4}/\d{2}/\d{2}/)")

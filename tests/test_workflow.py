@@ -13,6 +13,8 @@ import pytest
 import yaml
 from conftest import REPO
 
+pytestmark = [pytest.mark.slow]
+
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
 DAILY = REPO / ".github" / "workflows" / "daily.yml"
 
