@@ -164,3 +164,28 @@ def test_incremental_builds_equal_clean_builds_over_random_edits(tmp_path):
         built, expected = tree(output), tree(clean_output)
         differ = sorted(name for name in built.keys() | expected.keys() if built.get(name) != expected.get(name))
         assert differ == [], f"step {number}: {history[-3:]}: {differ[:5]}"
+
+
+def test_every_file_the_build_writes_is_announced_to_other_plugins(tmp_path):
+    """Pelican's content_written signal, which plugins such as sitemap or minifiers rely on."""
+    from pelican import signals
+
+    site = Archive(tmp_path / "site")
+    editor = Editor(site, seed=1)
+    for _ in range(3):
+        editor.add()
+    announced: list[str] = []
+
+    def written(path, context=None):
+        announced.append(path)
+
+    signals.content_written.connect(written)
+    try:
+        site.build(tmp_path / "output", tmp_path / "cache")
+        ours = {str(p) for p in (tmp_path / "output").rglob("*") if p.is_file() and "theme" not in p.parts}
+        assert set(announced) == ours and len(announced) == len(ours)
+        announced.clear()
+        site.build(tmp_path / "output", tmp_path / "cache")
+        assert announced == []  # nothing changed, nothing written
+    finally:
+        signals.content_written.disconnect(written)
