@@ -67,6 +67,13 @@ class Site:
             raise AssertionError(f"pelican failed:\n{result.stdout}\n{result.stderr}")
         return result
 
+    def build_allowing_warnings(self, config: str = "pelicanconf.py") -> subprocess.CompletedProcess:
+        """A build that must succeed and may warn; its log lines unwrapped (a wide console)."""
+        result = subprocess.run([str(PELICAN), "content", "-o", "output", "-s", config], cwd=self.root,
+                                capture_output=True, text=True, env={**os.environ, "COLUMNS": "400"})
+        assert result.returncode == 0, result.stdout + result.stderr
+        return result
+
     def post_files(self) -> list[Path]:
         return sorted((self.content / "papers").rglob("*.md"))
 

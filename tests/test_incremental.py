@@ -2,8 +2,9 @@
 
 import re
 import shutil
+import subprocess
 
-from conftest import FIXTURES, Site
+from conftest import FIXTURES, PELICAN, Site
 
 
 def tree(root):
@@ -59,3 +60,31 @@ def test_a_removed_output_folder_is_built_again_in_full(site, tmp_path):
     rebuilt = site.build()
     assert rendered_count(rebuilt) == len([name for name in before if not name.startswith("theme/")])
     assert tree(site.output) == before
+
+
+def test_a_damaged_cache_is_discarded_with_a_warning_and_the_build_equals_a_clean_one(site, tmp_path):
+    site.papers("import", "--scraped-on", "2026-03-05", str(FIXTURES / "textcopy-tricky.txt"))
+    site.build()
+    before = tree(site.output)
+    cache = site.root / "cache" / "dailypapers-build.sqlite"
+    cache.write_bytes(cache.read_bytes()[:5000])  # truncated, as by a full disk or a killed copy
+    result = site.build_allowing_warnings()
+    assert "the build cache is damaged" in result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert tree(site.output) == before == clean_build_of(site, tmp_path)
+    (site.output / "index.html").unlink()  # and a page deleted by hand comes back
+    (site.output / "archives" / "index.html").write_text("edited by hand")
+    site.build()
+    assert tree(site.output) == before
+
+
+def test_an_output_folder_that_cannot_be_written_is_one_line(site):
+    site.papers("import", "--scraped-on", "2026-03-05", str(FIXTURES / "textcopy-tricky.txt"))
+    site.output.mkdir()
+    (site.output / "tags").write_text("a file where a folder should be")
+    result = subprocess.run([str(PELICAN), "content", "-o", "output", "-s", "pelicanconf.py"], cwd=site.root,
+                            capture_output=True, text=True)
+    assert result.returncode == 1 and "Traceback" not in result.stdout + result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"error: cannot write the site: {site.output}/tags/.index.html.tmp: Not a directory"
+    ]
