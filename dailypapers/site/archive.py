@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from itertools import permutations
 from typing import Callable
 
 from unidecode import unidecode
@@ -243,19 +244,22 @@ class Archive:
 
     @cached_property
     def _co_occurrence(self) -> dict[str, Counter]:
-        """For each tag slug, how often each other tag slug appears on the same paper
-        (one pass over all papers; counted on strings, which hash fast)."""
+        """For each tag slug, how often each other tag slug appears on the same paper (the
+        pairs are counted in one Counter, in C)."""
+        pairs = Counter(pair for paper in self.papers for pair in permutations([t.slug for t in paper.tags], 2))
         counts: dict[str, Counter] = defaultdict(Counter)
-        for paper in self.papers:
-            slugs = [t.slug for t in paper.tags]
-            for slug in slugs:
-                counts[slug].update(slugs)
+        for (slug, other), number in pairs.items():
+            counts[slug][other] = number
         return counts
 
+    @cached_property
+    def _tag_by_slug(self) -> dict[str, TagRef]:
+        return {t.slug: t for t in self.tags}
+
     def related_tags(self, tag: TagRef, limit: int = 8) -> list[TagRef]:
-        by_slug = {t.slug: t for t in self.tags}
         counts = self._co_occurrence.get(tag.slug, Counter())
-        ranked = sorted((-n, by_slug[slug].name, slug) for slug, n in counts.items() if slug != tag.slug)
+        by_slug = self._tag_by_slug
+        ranked = sorted((-n, by_slug[slug].name, slug) for slug, n in counts.items())
         return [by_slug[slug] for _, _, slug in ranked[:limit]]
 
     def tag_pages(self, tag: TagRef, page_size: int) -> list[TagPage]:

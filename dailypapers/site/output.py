@@ -35,7 +35,7 @@ class WriteSummary:
     unchanged: int = 0
 
 
-def _stat(path: Path) -> tuple[int, int] | None:
+def _stat(path: str | Path) -> tuple[int, int] | None:
     try:
         info = os.stat(path)
     except OSError:
@@ -69,7 +69,8 @@ class Writer:
                 raise OutputError(f"two pages would be written to {save_as}")
             current[save_as] = key
             record = previous.get(save_as)
-            if record is None or record[0] != key or _stat(self.root / save_as) != record[1:]:
+            # A string join: pathlib costs seconds over tens of thousands of pages.
+            if record is None or record[0] != key or _stat(os.path.join(self.root, save_as)) != record[1:]:
                 pending.append((page, key))
         groups: dict[str, list[int]] = {}
         for index, (page, _) in enumerate(pending):

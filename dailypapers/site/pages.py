@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Callable, Iterable
 
 from .. import urls
@@ -66,20 +66,29 @@ def digest(*parts) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None), date, datetime})
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}  # a view's fields, looked up once per class
+
+
 def fingerprint(value):
     """What a value shows, as plain data: a paper is its post file's digest (the taxonomy
-    and the settings are in every page's build key)."""
-    if isinstance(value, PaperEntry):
+    and the settings are in every page's build key). Every page is keyed on every build,
+    so the common kinds come first."""
+    kind = type(value)
+    if kind is PaperEntry:
         return value.digest
-    if value is None or isinstance(value, (str, int, float, date)):
+    if kind in _PLAIN:
         return value
-    if isinstance(value, (list, tuple)):
-        return tuple(fingerprint(item) for item in value)
-    if isinstance(value, dict):
-        return tuple(sorted((key, fingerprint(item)) for key, item in value.items()))
-    if dataclasses.is_dataclass(value):
-        return (type(value).__name__, *(fingerprint(getattr(value, f.name)) for f in dataclasses.fields(value)))
-    raise TypeError(f"a page cannot be keyed by a {type(value).__name__}: give it plain values or a view")
+    if kind is list or kind is tuple:
+        return tuple([fingerprint(item) for item in value])
+    if kind is dict:
+        return tuple([(key, fingerprint(value[key])) for key in sorted(value)])
+    names = _FIELD_NAMES.get(kind)
+    if names is None:
+        if not dataclasses.is_dataclass(value):
+            raise TypeError(f"a page cannot be keyed by a {kind.__name__}: give it plain values or a view")
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in dataclasses.fields(value))
+    return (kind.__name__, *[fingerprint(getattr(value, name)) for name in names])
 
 
 def link(period: Period | None, with_count: bool = False) -> Link | None:
@@ -179,7 +188,7 @@ def redirects(site: Archive, settings: dict) -> Iterable[Page]:
 
 def _lastmod(papers) -> date:
     """A page changes when one of its papers was last seen (upvotes), never with the clock."""
-    return max(p.post.observed or p.day for p in papers)
+    return max([p.post.observed or p.day for p in papers])
 
 
 def crawler_files(site: Archive, settings: dict) -> Iterable[Page]:
