@@ -89,7 +89,11 @@ class Editor:
 
     def edit(self) -> str:
         path = self.random.choice(self.paper_files())
-        post = posts.parse(path.read_text(encoding="utf-8"))
+        try:
+            post = posts.parse(path.read_text(encoding="utf-8"))
+        except posts.PostError:  # broken by an earlier step: a person mends it first
+            path.write_text(path.read_text(encoding="utf-8").replace("upvotes: many #", "upvotes:"), encoding="utf-8")
+            return f"mend {path.name}"
         change = self.random.choice(["upvotes", "title", "tags", "observed"])
         if change == "upvotes":
             post.meta["upvotes"] = self.random.randrange(100)
