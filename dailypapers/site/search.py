@@ -4,10 +4,11 @@ Each paper page is read back as a record (searchrecords.py) and written as a sma
 document for Pagefind to crawl: it indexes what search needs (title, id and authors
 weighted above the abstract) with its filters and sort keys, and no page markup.
 
-Pagefind has no incremental mode, and its memory grows with what it indexes (about 150 KB
-a paper: 1.4 GB for 9,577), while every bundle adds requests to a first search. So the
-archive is cut into as few bundles as memory allows: runs of whole months, oldest first,
-of at most BUNDLE_PAPERS papers each, named by their first month (pagefind/2024-05/).
+Pagefind has no incremental mode, and its memory grows with the words it indexes (150 KiB
+a real paper, 220 KiB a synthetic one of the benchmark), while every bundle adds requests to
+a first search. So the archive is cut into as few bundles as memory allows: runs of whole
+months, oldest first, of at most BUNDLE_PAPERS papers each, named by their first month
+(pagefind/2024-05/).
 The cut is stable: a new day changes only the newest bundle, which alone is indexed
 again. The search page (theme/static/js/search.js) loads Pagefind's code once and merges
 the bundles with mergeIndex.
@@ -34,12 +35,12 @@ from .searchrecords import PaperRecord, RecordError, read_record, record_html
 PAGEFIND = [sys.executable, "-m", "pagefind_bin"]
 BUNDLES = "pagefind"  # under the site folder
 PAPER_PAGES = "*/*/index.html"  # under a month's folder: DD/slug/index.html
-BUNDLE_PAPERS = 10_000  # Pagefind's memory for as many papers: 1.4 GB on the real archive
+BUNDLE_PAPERS = 6_000  # Pagefind needs 150-220 KiB a paper: 0.9-1.3 GiB for as many
 FACETS = "facets.json"  # in each bundle, and summed in pagefind/
 # What a bundle was made from (its pages, Pagefind's version and settings, the
 # record format): the next run compares it to decide whether the bundle needs indexing again.
 SOURCE_DIGEST = "dailypapers-source.txt"
-RECORD_FORMAT = b"records 2"
+RECORD_FORMAT = b"records 3"
 _MONTH = re.compile(r"\d{4}/\d{2}")
 _BUNDLE = re.compile(r"\d{4}-\d{2}")
 # Pagefind writes its own search interfaces too; the search page uses none of them.

@@ -15,9 +15,11 @@ import re
 from dataclasses import dataclass, field
 
 # Pagefind's weights (0-10, body text 1): a title word outranks many abstract mentions;
-# an author's name is what a reader types to find their papers.
+# an author's name is what a reader types to find their papers, the first author's most
+# ("Vaswani attention").
 TITLE_WEIGHT = 10
-AUTHOR_WEIGHT = 6
+FIRST_AUTHOR_WEIGHT = 10
+AUTHOR_WEIGHT = 5
 ID_WEIGHT = 10
 SUMMARY_WEIGHT = 0.5
 
@@ -152,7 +154,9 @@ def record_html(record: PaperRecord, bundle: str) -> str:
     if record.arxiv_id:
         body.append(f"<p data-pagefind-weight={ID_WEIGHT}>{escape(record.arxiv_id)}</p>")
     if record.authors:
-        body.append(f"<p data-pagefind-weight={AUTHOR_WEIGHT}>{escape(', '.join(record.authors))}</p>")
+        body.append(f"<p data-pagefind-weight={FIRST_AUTHOR_WEIGHT}>{escape(record.authors[0])}</p>")
+    if record.authors[1:]:
+        body.append(f"<p data-pagefind-weight={AUTHOR_WEIGHT}>{escape(', '.join(record.authors[1:]))}</p>")
     if record.summary:
         body.append(f"<p data-pagefind-weight={SUMMARY_WEIGHT}>{escape(record.summary)}</p>")
     return (f"<!DOCTYPE html><html lang=en><head>{''.join(head)}</head>"

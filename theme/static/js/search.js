@@ -137,15 +137,19 @@ async function loadPagefind() {
 }
 
 // How well a row answers the query beyond Pagefind's score, which matches word stems and
-// prefixes anywhere: 2 for the exact title (or arXiv id), 1 when a query word is one of its
-// authors' names and every other query word is in its title.
+// prefixes anywhere: 3 for the exact title (or arXiv id); when a query word is one of its
+// authors' names and every other query word is in its title, 2 for the first author's, 1
+// for another's.
 function closeness(data, query, id) {
-  if (id ? data.meta.arxiv === id : folded(data.meta.title) === folded(query)) return 2;
+  if (id ? data.meta.arxiv === id : folded(data.meta.title) === folded(query)) return 3;
   const words = folded(query).split(" ");
-  const names = new Set(folded(data.meta.authors || "").split(" "));
+  const authors = folded(data.meta.authors || "");
+  const names = new Set(authors.split(" "));
   const title = new Set(folded(data.meta.title).split(" "));
   const name = words.find((word) => names.has(word));
-  return name && words.every((word) => word === name || title.has(word)) ? 1 : 0;
+  if (!name || !words.every((word) => word === name || title.has(word))) return 0;
+  const firstAuthor = (data.meta.authors || "").split(", ")[0];
+  return folded(firstAuthor).split(" ").includes(name) ? 2 : 1;
 }
 
 // Rows in score order; within the first page, the closest first (the sort is stable).
