@@ -62,6 +62,8 @@ def test_one_bundle_holds_every_paper_when_memory_allows(indexed):
     facets = json.loads((indexed.output / "pagefind/facets.json").read_text(encoding="utf-8"))
     assert facets["bundles"] == ["2024-05"] and facets["papers"] == 61
     assert facets["year"] == [["2026", 46], ["2024", 15]]
+    words = (indexed.output / "pagefind/title-words.txt").read_text(encoding="utf-8").split("\n")
+    assert "grokking" in words and words[0] in ("language", "models", "model")  # most used first
     tags = {}
     for path in papers:
         for tag in posts.parse(path.read_text(encoding="utf-8")).meta["tags"]:
@@ -134,7 +136,7 @@ def test_months_gone_lose_their_bundle_and_old_layouts_go(indexed):
     (indexed.output / "pagefind" / "pagefind.js").write_text("// a single bundle of an earlier version\n")
     indexed.build()
     assert index(indexed, *SMALL) == "search index: made none; unchanged 2026-01; removed 2024-05"
-    assert sorted(p.name for p in (indexed.output / "pagefind").iterdir()) == ["2026-01", "facets.json"]
+    assert sorted(p.name for p in (indexed.output / "pagefind").iterdir()) == ["2026-01", "facets.json", "title-words.txt"]
 
 
 def test_other_pagefind_settings_reindex_everything(indexed):

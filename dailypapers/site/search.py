@@ -37,10 +37,12 @@ BUNDLES = "pagefind"  # under the site folder
 PAPER_PAGES = "*/*/index.html"  # under a month's folder: DD/slug/index.html
 BUNDLE_PAPERS = 6_000  # Pagefind needs 150-220 KiB a paper: 0.9-1.3 GiB for as many
 FACETS = "facets.json"  # in each bundle, and summed in pagefind/
+TITLE_WORDS = "title-words.txt"  # in pagefind/
+_TITLE_WORD = re.compile(r"[^\W\d_]{4,}")
 # What a bundle was made from (its pages, Pagefind's version and settings, the
 # record format): the next run compares it to decide whether the bundle needs indexing again.
 SOURCE_DIGEST = "dailypapers-source.txt"
-RECORD_FORMAT = b"records 3"
+RECORD_FORMAT = b"records 4"
 _MONTH = re.compile(r"\d{4}/\d{2}")
 _BUNDLE = re.compile(r"\d{4}-\d{2}")
 # Pagefind writes its own search interfaces too; the search page uses none of them.
@@ -123,20 +125,25 @@ def facets(records: list[PaperRecord]) -> dict:
         "year": Counter(record.year for record in records),
         "organization": Counter(record.organization for record in records if record.organization),
         "code": sum(record.has_code for record in records),
+        "title_words": Counter(word for record in records for word in _TITLE_WORD.findall(record.title.lower())),
     }
 
 
-def merged_facets(bundles: Path, names: list[str]) -> bytes:
-    """The bundles' facets summed: choices by paper count, most first (years newest first)."""
-    total = {"papers": 0, "code": 0, "tag": Counter(), "year": Counter(), "organization": Counter()}
+def merged_facets(bundles: Path, names: list[str]) -> tuple[bytes, bytes]:
+    """The bundles' facets summed, choices by paper count, most first (years newest first);
+    and the titles' words, most used first, one a line: the search page offers the nearest
+    when a word finds nothing."""
+    total = {"papers": 0, "code": 0, "tag": Counter(), "year": Counter(), "organization": Counter(),
+             "title_words": Counter()}
     for name in names:
         for key, value in json.loads((bundles / name / FACETS).read_text(encoding="utf-8")).items():
             total[key] += Counter(value) if isinstance(value, dict) else value
+    words = "\n".join(word for word, _ in sorted(total.pop("title_words").items(), key=lambda item: (-item[1], item[0])))
     for key in ("tag", "organization"):
         total[key] = sorted(total[key].items(), key=lambda item: (-item[1], item[0].casefold()))
     total["year"] = sorted(total["year"].items(), reverse=True)
     total["bundles"] = sorted(names, reverse=True)
-    return json.dumps(total, ensure_ascii=False, separators=(",", ":")).encode()
+    return json.dumps(total, ensure_ascii=False, separators=(",", ":")).encode(), words.encode()
 
 
 def index_bundle(name: str, records: list[PaperRecord], work: Path, fresh: Path, pagefind: list[str],
@@ -190,12 +197,14 @@ def index_site(site: Path, settings_file: Path, pagefind: list[str] = PAGEFIND, 
     if folder.is_dir():
         # Bundles cut differently before, and the files of earlier layouts (pagefind/2024/).
         for entry in sorted(folder.iterdir()):
-            if entry.name not in bundles and entry.name != FACETS:
+            if entry.name not in bundles and entry.name not in (FACETS, TITLE_WORDS):
                 remove_tree(entry)
                 if _BUNDLE.fullmatch(entry.name):
                     summary.removed.append(entry.name)
     if bundles:
-        write_if_changed(folder / FACETS, merged_facets(folder, sorted(bundles)))
+        merged, words = merged_facets(folder, sorted(bundles))
+        write_if_changed(folder / FACETS, merged)
+        write_if_changed(folder / TITLE_WORDS, words)
     else:
         remove_tree(folder)
     return summary

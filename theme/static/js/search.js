@@ -193,7 +193,34 @@ async function showMore(fresh = false) {
   more.hidden = list.children.length >= Number(list.dataset.total);
 }
 
-function explain(query, filters, id) {
+// Edits (insertions, deletions, substitutions) that turn one word into the other.
+function distance(a, b) {
+  let previous = Array.from({ length: b.length + 1 }, (_, at) => at);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = row;
+  }
+  return previous[b.length];
+}
+
+// The query with each word no title uses replaced by the most used title word one or two
+// edits away (pagefind/title-words.txt, fetched only when a search finds nothing).
+async function nearSpelling(query) {
+  const vocabulary = (await (await fetch(new URL("pagefind/title-words.txt", root))).text()).split("\n");
+  const known = new Set(vocabulary);
+  const words = folded(query).split(" ");
+  const near = words.map((word) => {
+    if (word.length < 4 || known.has(word)) return word;
+    const edits = word.length > 6 ? 2 : 1;
+    return vocabulary.find((other) => Math.abs(other.length - word.length) <= edits && distance(word, other) <= edits) || word;
+  });
+  return near.join(" ") !== words.join(" ") ? near.join(" ") : null;
+}
+
+function explain(query, filters, id, suggestion) {
   help.replaceChildren();
   const add = (text, href, linkText) => {
     const line = element("li", "", text);
@@ -204,6 +231,7 @@ function explain(query, filters, id) {
     }
     help.append(line);
   };
+  if (suggestion) add("Did you mean ", `search/?${new URLSearchParams({ q: suggestion })}`, suggestion);
   if (id) add("This archive does not have it; ", `https://huggingface.co/papers/${id}`, "see it on Hugging Face");
   if (query && Object.keys(filters).length) {
     add("Try ", `search/?${new URLSearchParams({ q: query })}`, `“${query}” in all papers, without filters`);
@@ -253,8 +281,10 @@ async function search() {
   if (total) {
     message.textContent = `${total.toLocaleString("en")} paper${total === 1 ? "" : "s"} found`;
   } else {
+    const suggestion = query && !id ? await nearSpelling(query) : null;
+    if (mine !== run) return;
     message.textContent = id ? `No paper with arXiv id ${id} found` : "No papers found";
-    explain(query, filters, id);
+    explain(query, filters, id, suggestion);
   }
 }
 
