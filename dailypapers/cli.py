@@ -56,10 +56,12 @@ def build_parser() -> argparse.ArgumentParser:
     retag = commands.add_parser("retag", help="re-apply the taxonomy to every post")
     retag.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
 
-    index = commands.add_parser("index", help="index the built site for search (the years whose pages changed)")
+    index = commands.add_parser("index", help="index the built site for search (the bundles whose pages changed)")
     index.add_argument("--site", type=Path, default=Path("output"), help="the built site (default: %(default)s)")
     index.add_argument("--settings", type=Path, default=Path("pagefind.yml"), help="Pagefind's settings (default: %(default)s)")
-    index.add_argument("--all", action="store_true", help="index every year again")
+    index.add_argument("--all", action="store_true", help="index every bundle again")
+    index.add_argument("--bundle-papers", type=int, default=search.BUNDLE_PAPERS, metavar="N",
+                       help="papers a bundle holds at most: Pagefind's memory grows with it (default: %(default)s)")
     return parser
 
 
@@ -120,7 +122,7 @@ def cmd_index(args, settings, taxonomy) -> int:
         print(f"error: {args.site}: no built site here (run `make html` first)", file=sys.stderr)
         return EXIT_USAGE
     try:
-        summary = search.index_site(args.site, args.settings, force=args.all)
+        summary = search.index_site(args.site, args.settings, force=args.all, limit=args.bundle_papers)
     except search.SearchIndexError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE

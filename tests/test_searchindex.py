@@ -1,5 +1,6 @@
-"""The search index command (`papers index`, the last step of `make html`): a Pagefind bundle
-per year, made again only for the years whose paper pages changed."""
+"""The search index command (`papers index`, the last step of `make html`): Pagefind bundles of
+whole months, each made from small records of the paper pages, and made again only when its
+pages changed."""
 
 from __future__ import annotations
 
@@ -12,23 +13,39 @@ import pytest
 from conftest import Site
 
 from dailypapers import posts
+from dailypapers.site.searchrecords import read_record, record_html
 
 pytestmark = [pytest.mark.slow]
 
-TEXT_COPY = ("hf-papers-textcopy-2026-01-07.txt", "2026-01-08")
-API_2024 = ("hfapi_2024-05-28.json", "2024-05-29")
-API_2026 = ("hfapi_2026-05-11.json", "2026-05-12")
+TEXT_COPY = ("hf-papers-textcopy-2026-01-07.txt", "2026-01-08")  # 46 papers, January 2026
+API_2024 = ("hfapi_2024-05-28.json", "2024-05-29")  # 15 papers, May 2024
+API_2026 = ("hfapi_2026-05-11.json", "2026-05-12")  # 41 papers, May 2026
+# Fewer papers than May 2024 and January 2026 together: each month is a bundle of its own.
+SMALL = ("--bundle-papers", "50")
 
 
-def bundle_files(site: Site, year: str) -> dict[str, int]:
-    """Every file of a year's bundle with its modification time: equal when it was not remade."""
-    folder = site.output / "pagefind" / year
+def bundle_files(site: Site, name: str) -> dict[str, int]:
+    """Every file of a bundle with its modification time: equal when it was not remade."""
+    folder = site.output / "pagefind" / name
     return {str(p.relative_to(folder)): p.stat().st_mtime_ns for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def page_count(site: Site, year: str) -> int:
-    entry = json.loads((site.output / "pagefind" / year / "pagefind-entry.json").read_text(encoding="utf-8"))
+def page_count(site: Site, name: str) -> int:
+    entry = json.loads((site.output / "pagefind" / name / "pagefind-entry.json").read_text(encoding="utf-8"))
     return entry["languages"]["en"]["page_count"]
+
+
+def fragments(site: Site, name: str) -> list[dict]:
+    """What Pagefind stored of each paper: gzip of a marker, then JSON."""
+    found = []
+    for path in (site.output / "pagefind" / name / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(path.read_bytes())
+        found.append(json.loads(data[data.index(b"{"):]))
+    return found
+
+
+def index(site: Site, *args: str) -> str:
+    return site.papers("index", *args).stdout.strip()
 
 
 @pytest.fixture
@@ -36,66 +53,107 @@ def indexed(tmp_path) -> Site:
     site = Site(tmp_path / "site")
     site.import_fixtures(TEXT_COPY, API_2024)
     site.build()
-    assert site.papers("index").stdout.strip() == "search index: made 2026, 2024; unchanged none; removed none"
+    assert index(site, *SMALL) == "search index: made 2026-01, 2024-05; unchanged none; removed none"
     return site
 
 
-def test_each_year_gets_a_bundle_of_its_paper_pages(indexed):
-    assert sorted(p.name for p in (indexed.output / "pagefind").iterdir()) == ["2024", "2026"]
-    for year in ("2024", "2026"):
-        posts_of_year = list((indexed.content / "papers" / year).rglob("*.md"))
-        assert page_count(indexed, year) == len(posts_of_year) > 0
+def test_one_bundle_holds_every_paper_when_memory_allows(indexed):
+    assert index(indexed) == "search index: made 2024-05; unchanged none; removed 2026-01"
+    papers = list((indexed.content / "papers").rglob("*.md"))
+    assert page_count(indexed, "2024-05") == len(papers) == 61
+    facets = json.loads((indexed.output / "pagefind/facets.json").read_text(encoding="utf-8"))
+    assert facets["bundles"] == ["2024-05"] and facets["papers"] == 61
+    assert facets["year"] == [["2026", 46], ["2024", 15]]
+    words = (indexed.output / "pagefind/title-words.txt").read_text(encoding="utf-8").split("\n")
+    assert "grokking" in words and words[0] in ("language", "models", "model")  # most used first
+    tags = {}
+    for path in papers:
+        for tag in posts.parse(path.read_text(encoding="utf-8")).meta["tags"]:
+            tags[tag] = tags.get(tag, 0) + 1
+    assert dict(facets["tag"]) == tags
+    counts = [count for _, count in facets["tag"]]
+    assert counts == sorted(counts, reverse=True)
 
 
 def test_nothing_changed_nothing_indexed(indexed):
-    before = {year: bundle_files(indexed, year) for year in ("2024", "2026")}
+    before = {name: bundle_files(indexed, name) for name in ("2024-05", "2026-01")}
     indexed.build()  # writes no page: every key is the same
-    assert indexed.papers("index").stdout.strip() == "search index: made none; unchanged 2026, 2024; removed none"
-    assert {year: bundle_files(indexed, year) for year in ("2024", "2026")} == before
+    assert index(indexed, *SMALL) == "search index: made none; unchanged 2026-01, 2024-05; removed none"
+    assert {name: bundle_files(indexed, name) for name in ("2024-05", "2026-01")} == before
 
 
-def test_a_new_day_reindexes_its_year_only(indexed):
-    old_2024, old_2026 = bundle_files(indexed, "2024"), page_count(indexed, "2026")
+def test_a_new_month_makes_its_bundle_only(indexed):
+    old = {name: bundle_files(indexed, name) for name in ("2024-05", "2026-01")}
     indexed.import_fixtures(API_2026)
     indexed.build()
-    assert indexed.papers("index").stdout.strip() == "search index: made 2026; unchanged 2024; removed none"
-    assert bundle_files(indexed, "2024") == old_2024
-    added = len(list((indexed.content / "papers/2026/05").rglob("*.md")))
-    assert page_count(indexed, "2026") == old_2026 + added
+    assert index(indexed, *SMALL) == "search index: made 2026-05; unchanged 2026-01, 2024-05; removed none"
+    assert {name: bundle_files(indexed, name) for name in ("2024-05", "2026-01")} == old
+    assert page_count(indexed, "2026-05") == len(list((indexed.content / "papers/2026/05").rglob("*.md")))
+    facets = json.loads((indexed.output / "pagefind/facets.json").read_text(encoding="utf-8"))
+    assert facets["bundles"] == ["2026-05", "2026-01", "2024-05"] and facets["papers"] == 102
+    assert facets["code"] == 25 and sum(count for _, count in facets["organization"]) == 25
 
 
-def test_an_edited_page_reindexes_its_year(indexed):
+def test_an_edited_page_reindexes_its_bundle(indexed):
     path = next((indexed.content / "papers" / "2024").rglob("*.md"))
     post = posts.parse(path.read_text(encoding="utf-8"))
     post.meta["title"] = "Zyxwvut: a title no other paper has"
     path.write_text(posts.render(post), encoding="utf-8")
     indexed.build()
-    assert indexed.papers("index").stdout.strip() == "search index: made 2024; unchanged 2026; removed none"
-    fragments = (indexed.output / "pagefind/2024/fragment").glob("*.pf_fragment")
-    assert any(b"Zyxwvut" in gzip.decompress(f.read_bytes()) for f in fragments)
+    assert index(indexed, *SMALL) == "search index: made 2024-05; unchanged 2026-01; removed none"
+    assert any(f["meta"]["title"] == "Zyxwvut: a title no other paper has" for f in fragments(indexed, "2024-05"))
 
 
-def test_a_year_without_papers_loses_its_bundle_and_old_layouts_go(indexed):
+def test_a_record_is_the_paper_not_the_page(indexed):
+    """The abstract first (the excerpt is cut from it), then title, id and authors; the page's
+    furniture (headings, facts, BibTeX) never."""
+    page = next((indexed.output / "2024").glob("*/*/*/index.html"))
+    record = read_record(page.read_text(encoding="utf-8"), "2024/05/28/x/")
+    stored = next(f for f in fragments(indexed, "2024-05") if f["meta"]["title"] == record.title)
+    content = stored["content"]
+    assert content.startswith(record.abstract[:60])
+    assert record.arxiv_id in content and record.authors[0] in content
+    for furniture in ("Abstract", "Upvotes", "Daily Papers", "arXiv abstract", "@misc", "archivePrefix"):
+        assert furniture not in content, furniture
+    assert stored["meta"]["day"] == record.day and stored["meta"]["arxiv"] == record.arxiv_id
+    assert int(stored["meta"]["abstract_words"]) == len(record.abstract.split())
+    assert stored["filters"]["year"] == ["2024"] and stored["filters"]["tag"] == record.tags
+    surname = record.authors[0].split()[-1].lower()
+    assert surname in stored["filters"][f"author_{surname[0]}"]
+    html = record_html(record, "2024-05")
+    assert "data-pagefind-weight=10>" + record.title.replace("&", "&amp;") in html
+
+
+def test_a_page_without_its_search_hooks_is_named(indexed):
+    page = next((indexed.output / "2024").glob("*/*/*/index.html"))
+    page.write_text(page.read_text(encoding="utf-8").replace("data-pagefind-sort=\"upvotes:", "data-x=\""))
+    result = indexed.papers("index", *SMALL, "--all", check=False)
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"error: {page.relative_to(indexed.root)}: no data-pagefind-sort=\"upvotes:…\""
+
+
+def test_months_gone_lose_their_bundle_and_old_layouts_go(indexed):
     shutil.rmtree(indexed.content / "papers" / "2024")
+    (indexed.output / "pagefind" / "2024").mkdir()  # a bundle per year, as earlier versions made
     (indexed.output / "pagefind" / "pagefind.js").write_text("// a single bundle of an earlier version\n")
     indexed.build()
-    assert indexed.papers("index").stdout.strip() == "search index: made none; unchanged 2026; removed 2024"
-    assert sorted(p.name for p in (indexed.output / "pagefind").iterdir()) == ["2026"]
+    assert index(indexed, *SMALL) == "search index: made none; unchanged 2026-01; removed 2024-05"
+    assert sorted(p.name for p in (indexed.output / "pagefind").iterdir()) == ["2026-01", "facets.json", "title-words.txt"]
 
 
 def test_other_pagefind_settings_reindex_everything(indexed):
     settings = indexed.root / "pagefind.yml"
-    settings.write_text(settings.read_text(encoding="utf-8") + '  - ".keywords"\n', encoding="utf-8")
-    assert indexed.papers("index").stdout.strip() == "search index: made 2026, 2024; unchanged none; removed none"
+    settings.write_text(settings.read_text(encoding="utf-8") + "exclude_selectors: [.nothing]\n", encoding="utf-8")
+    assert index(indexed, *SMALL) == "search index: made 2026-01, 2024-05; unchanged none; removed none"
 
 
-def test_a_failing_pagefind_names_the_year_and_keeps_the_old_bundle(indexed):
-    before = bundle_files(indexed, "2026")
+def test_a_failing_pagefind_names_the_bundle_and_keeps_the_old_one(indexed):
+    before = bundle_files(indexed, "2026-01")
     (indexed.root / "pagefind.yml").write_text("exclude_selectors: [unclosed\n", encoding="utf-8")
-    result = indexed.papers("index", check=False)
+    result = indexed.papers("index", *SMALL, check=False)
     assert result.returncode == 2
-    assert result.stderr.startswith("error: Pagefind failed on 2026 (exit ")
-    assert bundle_files(indexed, "2026") == before
+    assert result.stderr.startswith("error: 2026-01: Pagefind failed (exit ")
+    assert bundle_files(indexed, "2026-01") == before
     assert not list((indexed.output / "pagefind").glob(".*"))  # no half-made bundle left behind
 
 

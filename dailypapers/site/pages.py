@@ -160,8 +160,8 @@ def archives(site: Archive, settings: dict) -> Iterable[Page]:
 
 
 def search(site: Archive, settings: dict) -> Iterable[Page]:
-    # The search index has a bundle for each year.
-    yield Page(urls.SEARCH, "search", {"years": [year.start.year for year in site.years[::-1]]})
+    # The page reads its bundles and filters from the index (pagefind/facets.json).
+    yield Page(urls.SEARCH, "search")
 
 
 def tag_index(site: Archive, settings: dict) -> Iterable[Page]:

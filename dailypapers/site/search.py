@@ -1,34 +1,57 @@
-"""The search index: Pagefind over the built site's paper pages, one bundle per year.
+"""The search index: Pagefind bundles made from the built paper pages.
 
-Pagefind has no incremental mode, and one run over 40,000 pages takes minutes and
-gigabytes. A bundle per year (output/pagefind/2026/, ...) is made again only when that
-year's paper pages changed, so the daily update indexes the current year alone; the
-search page (theme/static/js/search.js) queries every year's bundle and merges the results.
+Each paper page is read back as a record (searchrecords.py) and written as a small
+document for Pagefind to crawl: it indexes what search needs (title, id and authors
+weighted above the abstract) with its filters and sort keys, and no page markup.
+
+Pagefind has no incremental mode, and its memory grows with the words it indexes (150 KiB
+a real paper, 220 KiB a synthetic one of the benchmark), while every bundle adds requests to
+a first search. So the archive is cut into as few bundles as memory allows: runs of whole
+months, oldest first, of at most BUNDLE_PAPERS papers each, named by their first month
+(pagefind/2024-05/).
+The cut is stable: a new day changes only the newest bundle, which alone is indexed
+again. The search page (theme/static/js/search.js) loads Pagefind's code once and merges
+the bundles with mergeIndex.
+
+pagefind/facets.json lists the bundles, newest first, and the search form's choices with
+their counts (tags, years, organizations, papers with code), summed over the bundles.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import subprocess
 import sys
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..store import write_atomic
-from .output import read_bytes_if_file, remove_tree, replace_folder
+from .output import read_bytes_if_file, remove_tree, replace_folder, write_if_changed
+from .searchrecords import PaperRecord, RecordError, read_record, record_html
 
 PAGEFIND = [sys.executable, "-m", "pagefind_bin"]
 BUNDLES = "pagefind"  # under the site folder
-PAPER_PAGES = "*/*/*/index.html"  # under a year's folder: MM/DD/slug/index.html
-# What a bundle was made from (the year's pages, Pagefind's version and settings): the
-# next run compares it to decide whether the year needs indexing again.
+PAPER_PAGES = "*/*/index.html"  # under a month's folder: DD/slug/index.html
+BUNDLE_PAPERS = 6_000  # Pagefind needs 150-220 KiB a paper: 0.9-1.3 GiB for as many
+FACETS = "facets.json"  # in each bundle, and summed in pagefind/
+TITLE_WORDS = "title-words.txt"  # in pagefind/
+_TITLE_WORD = re.compile(r"[^\W\d_]{4,}")
+# What a bundle was made from (its pages, Pagefind's version and settings, the
+# record format): the next run compares it to decide whether the bundle needs indexing again.
 SOURCE_DIGEST = "dailypapers-source.txt"
-_YEAR = re.compile(r"\d{4}")
+RECORD_FORMAT = b"records 4"
+_MONTH = re.compile(r"\d{4}/\d{2}")
+_BUNDLE = re.compile(r"\d{4}-\d{2}")
+# Pagefind writes its own search interfaces too; the search page uses none of them.
+UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+          "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js", "wasm.unknown.pagefind")
 
 
 class SearchIndexError(Exception):
-    """Pagefind failed: the message names the year and says why."""
+    """Pagefind failed, or a page could not be read: the message names the bundle or page."""
 
 
 @dataclass
@@ -38,20 +61,35 @@ class IndexSummary:
     removed: list[str] = field(default_factory=list)
 
     def format(self) -> str:
-        def years(names: list[str]) -> str:
+        def bundles(names: list[str]) -> str:
             return ", ".join(names) if names else "none"
 
-        return f"search index: made {years(self.indexed)}; unchanged {years(self.unchanged)}; removed {years(self.removed)}"
+        return (f"search index: made {bundles(self.indexed)}; unchanged {bundles(self.unchanged)}; "
+                f"removed {bundles(self.removed)}")
 
 
-def paper_pages_by_year(site: Path) -> dict[str, list[Path]]:
-    years = {}
-    for folder in sorted(site.iterdir()):
-        if folder.is_dir() and _YEAR.fullmatch(folder.name):
+def paper_pages_by_month(site: Path) -> dict[str, list[Path]]:
+    """Paper pages by month ("2024-05"), oldest first."""
+    months = {}
+    for folder in sorted(site.glob("*/*")):
+        if folder.is_dir() and _MONTH.fullmatch(folder.relative_to(site).as_posix()):
             pages = sorted(folder.glob(PAPER_PAGES))
             if pages:
-                years[folder.name] = pages
-    return years
+                months[folder.relative_to(site).as_posix().replace("/", "-")] = pages
+    return months
+
+
+def bundle_pages(site: Path, limit: int = BUNDLE_PAPERS) -> dict[str, list[Path]]:
+    """The pages of each bundle, by name: whole months, oldest first, at most limit papers
+    a bundle (a month with more is a bundle alone). Cut from the oldest, the bundles stay
+    the same as days are added; only the newest grows, until a new one starts."""
+    bundles: dict[str, list[Path]] = {}
+    current: list[Path] | None = None
+    for month, pages in paper_pages_by_month(site).items():
+        if current is None or len(current) + len(pages) > limit:
+            current = bundles[month] = []
+        current.extend(pages)
+    return bundles
 
 
 def pagefind_version(pagefind: list[str]) -> str:
@@ -62,48 +100,111 @@ def pagefind_version(pagefind: list[str]) -> str:
 
 
 def source_digest(pages: list[Path], site: Path, settings: bytes, version: str) -> str:
-    """Of every page's path and bytes, Pagefind's version and its settings file."""
+    """Of every page's path and bytes, Pagefind's version, its settings and the record format."""
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(version.encode() + b"\0" + settings + b"\0")
+    digest.update(version.encode() + b"\0" + settings + b"\0" + RECORD_FORMAT + b"\0")
     for page in pages:
         digest.update(page.relative_to(site).as_posix().encode() + b"\0" + page.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
-def index_site(site: Path, settings_file: Path, pagefind: list[str] = PAGEFIND, force: bool = False) -> IndexSummary:
-    """Make the bundle of every year whose paper pages changed; drop those of years gone.
+def read_records(site: Path, pages: list[Path]) -> list[PaperRecord]:
+    records = []
+    for page in pages:
+        try:
+            records.append(read_record(page.read_text(encoding="utf-8"), page.parent.relative_to(site).as_posix() + "/"))
+        except (RecordError, UnicodeDecodeError, ValueError) as error:
+            raise SearchIndexError(f"{page}: {error}") from None
+    return records
+
+
+def facets(records: list[PaperRecord]) -> dict:
+    return {
+        "papers": len(records),
+        "tag": Counter(tag for record in records for tag in record.tags),
+        "year": Counter(record.year for record in records),
+        "organization": Counter(record.organization for record in records if record.organization),
+        "code": sum(record.has_code for record in records),
+        "title_words": Counter(word for record in records for word in _TITLE_WORD.findall(record.title.lower())),
+    }
+
+
+def merged_facets(bundles: Path, names: list[str]) -> tuple[bytes, bytes]:
+    """The bundles' facets summed, choices by paper count, most first (years newest first);
+    and the titles' words, most used first, one a line: the search page offers the nearest
+    when a word finds nothing."""
+    total = {"papers": 0, "code": 0, "tag": Counter(), "year": Counter(), "organization": Counter(),
+             "title_words": Counter()}
+    for name in names:
+        for key, value in json.loads((bundles / name / FACETS).read_text(encoding="utf-8")).items():
+            total[key] += Counter(value) if isinstance(value, dict) else value
+    words = "\n".join(word for word, _ in sorted(total.pop("title_words").items(), key=lambda item: (-item[1], item[0])))
+    for key in ("tag", "organization"):
+        total[key] = sorted(total[key].items(), key=lambda item: (-item[1], item[0].casefold()))
+    total["year"] = sorted(total["year"].items(), reverse=True)
+    total["bundles"] = sorted(names, reverse=True)
+    return json.dumps(total, ensure_ascii=False, separators=(",", ":")).encode(), words.encode()
+
+
+def index_bundle(name: str, records: list[PaperRecord], work: Path, fresh: Path, pagefind: list[str],
+                 settings_file: Path) -> None:
+    """Pagefind crawls the bundle's records, written as small pages under work/."""
+    for record in records:
+        document = work / record.url / "index.html"
+        document.parent.mkdir(parents=True, exist_ok=True)
+        document.write_text(record_html(record, name), encoding="utf-8")
+    command = [*pagefind, "--site", str(work.resolve()), "--output-path", str(fresh.resolve()), "--quiet"]
+    result = subprocess.run(command, cwd=settings_file.resolve().parent, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SearchIndexError(f"Pagefind failed (exit {result.returncode}): {result.stderr.strip()}")
+    for name in UNUSED:
+        (fresh / name).unlink(missing_ok=True)
+
+
+def index_site(site: Path, settings_file: Path, pagefind: list[str] = PAGEFIND, force: bool = False,
+               limit: int = BUNDLE_PAPERS) -> IndexSummary:
+    """Make every bundle whose paper pages changed; drop those no longer cut.
 
     Pagefind runs in settings_file's folder, where it reads its settings (pagefind.yml).
     A bundle is written next to the old one and swapped in whole: a failed run leaves the
-    old bundle serving.
-    """
-    bundles = site / BUNDLES
+    old bundle serving."""
+    folder = site / BUNDLES
     settings = read_bytes_if_file(settings_file) or b""
     version = pagefind_version(pagefind)
     summary = IndexSummary()
-    years = paper_pages_by_year(site)
-    for year, pages in sorted(years.items(), reverse=True):
-        bundle = bundles / year
+    bundles = bundle_pages(site, limit)
+    for name, pages in sorted(bundles.items(), reverse=True):
+        bundle = folder / name
         made_from = source_digest(pages, site, settings, version)
         if not force and read_bytes_if_file(bundle / SOURCE_DIGEST) == made_from.encode():
-            summary.unchanged.append(year)
+            summary.unchanged.append(name)
             continue
-        fresh = bundles / f".{year}.new"
-        remove_tree(fresh)
-        command = [*pagefind, "--site", str(site.resolve()), "--glob", f"{year}/{PAPER_PAGES}",
-                   "--output-path", str(fresh.resolve()), "--quiet"]
-        result = subprocess.run(command, cwd=settings_file.resolve().parent, capture_output=True, text=True)
-        if result.returncode != 0:
+        records = read_records(site, pages)
+        fresh, work = folder / f".{name}.new", folder / f".{name}.records"
+        for leftover in (fresh, work):
+            remove_tree(leftover)
+        try:
+            index_bundle(name, records, work, fresh, pagefind, settings_file)
+        except SearchIndexError as error:
             remove_tree(fresh)
-            raise SearchIndexError(f"Pagefind failed on {year} (exit {result.returncode}): {result.stderr.strip()}")
+            raise SearchIndexError(f"{name}: {error}") from None
+        finally:
+            remove_tree(work)
+        write_atomic(fresh / FACETS, json.dumps(facets(records), ensure_ascii=False, separators=(",", ":")))
         write_atomic(fresh / SOURCE_DIGEST, made_from)
         replace_folder(fresh, bundle)
-        summary.indexed.append(year)
-    if bundles.is_dir():
-        # Years without pages, and the single bundle of earlier versions (pagefind/*.js).
-        for entry in sorted(bundles.iterdir()):
-            if entry.name not in years:
+        summary.indexed.append(name)
+    if folder.is_dir():
+        # Bundles cut differently before, and the files of earlier layouts (pagefind/2024/).
+        for entry in sorted(folder.iterdir()):
+            if entry.name not in bundles and entry.name not in (FACETS, TITLE_WORDS):
                 remove_tree(entry)
-                if _YEAR.fullmatch(entry.name):
+                if _BUNDLE.fullmatch(entry.name):
                     summary.removed.append(entry.name)
+    if bundles:
+        merged, words = merged_facets(folder, sorted(bundles))
+        write_if_changed(folder / FACETS, merged)
+        write_if_changed(folder / TITLE_WORDS, words)
+    else:
+        remove_tree(folder)
     return summary

@@ -1,18 +1,27 @@
-// The search page: queries the Pagefind index that `make html` writes to pagefind/YYYY/, in
-// the browser. Every URL is worked out from this page's own address, so the site works under a
-// sub-path. The form is hidden without JavaScript; a <noscript> note says where to go instead.
+// The search page: queries the Pagefind index that `papers index` writes, in bundles of whole
+// months (pagefind/2024-05/, see dailypapers/site/search.py), in the browser. Pagefind's code
+// loads once, on the first search, from the newest bundle; the others join it through
+// mergeIndex, which adds only their index files. pagefind/facets.json lists the bundles and
+// the form's choices. Every URL is worked out from the page's <base>, so the site works
+// under a sub-path. The form is hidden without JavaScript; a <noscript> note says where to go.
 
-const PAGE_SIZE = 20;
-const FILTERS = ["tag", "year"];
+const PAGE_SIZE = 8;
+const SELECTS = ["sort", "tag", "year", "organization"];
+const EXCERPT_WORDS = 32;
+// An arXiv id as readers paste it: 2405.15682, arXiv:2405.15682v2, or an arXiv or Hugging Face URL.
+const ARXIV_ID =
+  /^(?:(?:https?:\/\/)?(?:www\.)?(?:huggingface\.co\/papers|arxiv\.org\/(?:abs|pdf))\/|arxiv:\s*)?(\d{4}\.\d{4,5})(?:v\d+)?(?:\.pdf)?\/?(?:[?#].*)?$/i;
 
 const form = document.getElementById("search-form");
 const message = document.getElementById("search-status");
+const help = document.getElementById("search-help");
 const list = document.getElementById("search-results");
 const more = document.getElementById("search-more");
 const root = document.baseURI; // the site root: every page has <base href> there
+let bundles = []; // newest first
 
-let bundles = []; // a Pagefind index per year, newest first
-let results = [];
+let pagefind; // loaded by the first search
+let pending; // the rows still to show: a function giving the next n
 let run = 0; // the latest search: an older one that finishes late shows nothing
 let timer;
 
@@ -23,114 +32,280 @@ function element(name, className, text) {
   return node;
 }
 
+const folded = (text) => text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+
+function longDay(iso) {
+  const options = { timeZone: "UTC", year: "numeric", month: "long", day: "numeric" };
+  return new Date(`${iso}T00:00:00Z`).toLocaleDateString("en-US", options);
+}
+
+// The stretch of the abstract (the first abstract_words words of the record) with the most
+// matched words, those words marked.
+function excerpt(data) {
+  const words = data.content.split(/\s+/);
+  const end = Math.min(Number(data.meta.abstract_words) || words.length, words.length);
+  const hits = new Set(data.locations.filter((at) => at < end));
+  let start = 0;
+  let most = 0;
+  for (const at of hits) {
+    const from = Math.max(0, Math.min(at - 6, end - EXCERPT_WORDS));
+    const count = [...hits].filter((other) => other >= from && other < from + EXCERPT_WORDS).length;
+    if (count > most) [start, most] = [from, count];
+  }
+  const stop = Math.min(start + EXCERPT_WORDS, end);
+  const paragraph = element("p", "summary");
+  if (start > 0) paragraph.append("… ");
+  for (let at = start; at < stop; at++) {
+    const space = at + 1 < stop ? " " : "";
+    if (!hits.has(at)) {
+      paragraph.append(words[at] + space);
+      continue;
+    }
+    // The word marked, its punctuation not: "(grokking)," shows (<mark>grokking</mark>),
+    const [, before, word, after] = words[at].match(/^([^\p{L}\p{N}]*)(.*?)([^\p{L}\p{N}]*)$/u);
+    paragraph.append(before, element("mark", "", word), after + space);
+  }
+  if (stop < end) paragraph.append(" …");
+  return paragraph;
+}
+
 function resultItem(data) {
   const item = element("li", "search-result");
   const heading = element("h2", "paper-title");
-  const link = element("a", "", data.meta.title);
-  link.href = data.url;
+  const link = element("a");
+  link.innerHTML = data.meta.title_html; // the paper page's own <h1>, math included
+  link.href = new URL(data.url, root).href;
   heading.append(link);
-  item.append(heading, element("p", "meta", data.meta.day));
-  const tags = data.filters.tag || [];
+  const upvotes = Number(data.meta.upvotes);
+  const facts = element("p", "meta");
+  facts.append(element("span", "day", longDay(data.meta.day)), ` · ${upvotes} upvote${upvotes === 1 ? "" : "s"}`);
+  item.append(heading, facts);
+  const tags = data.meta.tags ? data.meta.tags.split("\t") : [];
   if (tags.length) {
     const tagList = element("ul", "tags");
     tagList.setAttribute("aria-label", "Tags");
     tagList.append(...tags.map((tag) => element("li", "", tag)));
     item.append(tagList);
   }
-  const excerpt = element("p", "summary");
-  excerpt.innerHTML = data.excerpt; // Pagefind escapes the text and adds only <mark>
-  item.append(excerpt);
+  item.append(excerpt(data));
   return item;
 }
 
-function fillSelect(select, counts, order) {
-  const values = Object.keys(counts || {}).sort(order);
-  select.append(...values.map((value) => new Option(`${value} (${counts[value].toLocaleString("en")})`, value)));
-}
-
-// Counts per filter value, summed over the years' bundles.
-function mergeCounts(all) {
-  const merged = {};
-  for (const counts of all) {
-    for (const [name, values] of Object.entries(counts)) {
-      merged[name] ??= {};
-      for (const [value, count] of Object.entries(values)) merged[name][value] = (merged[name][value] || 0) + count;
-    }
-  }
-  return merged;
+function fillSelect(select, choices) {
+  select.append(...choices.map(([value, count]) => new Option(`${value} (${count.toLocaleString("en")})`, value)));
 }
 
 function chosen() {
   const query = form.elements.q.value.trim();
   const filters = {};
-  for (const name of FILTERS) {
+  for (const name of ["tag", "year", "organization"]) {
     if (form.elements[name].value) filters[name] = form.elements[name].value;
   }
-  return { query, filters };
+  // The author filter is split by the surname's first letter (searchrecords.author_filters).
+  const author = folded(form.elements.author.value);
+  if (author) {
+    const initial = author.split(" ").pop()[0];
+    filters[/[a-z]/.test(initial) ? `author_${initial}` : "author_other"] = author;
+  }
+  if (form.elements.code.checked) filters.code = "yes";
+  return { query, filters, sort: form.elements.sort.value };
 }
 
-function remember({ query, filters }) {
+function remember() {
   const params = new URLSearchParams();
-  if (query) params.set("q", query);
-  for (const [name, value] of Object.entries(filters)) params.set(name, value);
+  if (form.elements.q.value.trim()) params.set("q", form.elements.q.value.trim());
+  for (const name of SELECTS) {
+    const select = form.elements[name];
+    if (select.selectedIndex > 0) params.set(name, select.value); // the first choice is the default
+  }
+  if (form.elements.author.value.trim()) params.set("author", form.elements.author.value.trim());
+  if (form.elements.code.checked) params.set("code", "yes");
   const search = params.size ? `?${params}` : "";
   if (search !== location.search) history.replaceState(null, "", location.pathname + search);
 }
 
+async function loadPagefind() {
+  if (!pagefind) {
+    // Pagefind takes the site's address, its result URLs' base, from the part of a bundle's
+    // path before "pagefind/". Its worker would be one more script to fetch.
+    const module = await import(new URL(`pagefind/${bundles[0]}/pagefind.js`, root).href);
+    await module.options({ noWorker: true });
+    for (const bundle of bundles.slice(1)) await module.mergeIndex(new URL(`pagefind/${bundle}/`, root).href);
+    pagefind = module;
+  }
+  return pagefind;
+}
+
+// How well a row answers the query beyond Pagefind's score, which matches word stems and
+// prefixes anywhere: 3 for the exact title (or arXiv id); when a query word is one of its
+// authors' names and every other query word is in its title, 2 for the first author's, 1
+// for another's.
+function closeness(data, query, id) {
+  if (id ? data.meta.arxiv === id : folded(data.meta.title) === folded(query)) return 3;
+  const words = folded(query).split(" ");
+  const authors = folded(data.meta.authors || "");
+  const names = new Set(authors.split(" "));
+  const title = new Set(folded(data.meta.title).split(" "));
+  const name = words.find((word) => names.has(word));
+  if (!name || !words.every((word) => word === name || title.has(word))) return 0;
+  const firstAuthor = (data.meta.authors || "").split(", ")[0];
+  return folded(firstAuthor).split(" ").includes(name) ? 2 : 1;
+}
+
+// Rows in score order; within the first page, the closest first (the sort is stable).
+function byScore(results, query, id) {
+  let next = 0;
+  return async (count) => {
+    const page = await Promise.all(results.slice(next, next + count).map((result) => result.data()));
+    if (next === 0) page.sort((a, b) => closeness(b, query, id) - closeness(a, query, id));
+    next += page.length;
+    return page;
+  };
+}
+
+// Rows in the order of a sort key across bundles: each bundle gives its papers in that order
+// (its bundle filter leaves out the others), merged by looking only at each list's head.
+function byKey(lists, key) {
+  const heads = lists.map((results) => ({ results, next: 0, data: null }));
+  return async (count) => {
+    const page = [];
+    while (page.length < count) {
+      await Promise.all(heads.map(async (head) => {
+        if (!head.data && head.next < head.results.length) head.data = await head.results[head.next].data();
+      }));
+      const live = heads.filter((head) => head.data);
+      if (!live.length) break;
+      const best = live.reduce((a, b) => (key(b.data) > key(a.data) ? b : a));
+      page.push(best.data);
+      best.data = null;
+      best.next++;
+    }
+    return page;
+  };
+}
+
 async function showMore(fresh = false) {
   const mine = run;
-  const start = fresh ? 0 : list.children.length;
-  const page = await Promise.all(results.slice(start, start + PAGE_SIZE).map((result) => result.data()));
+  const page = await pending(PAGE_SIZE);
   if (mine !== run) return;
   if (fresh) list.replaceChildren();
   list.append(...page.map(resultItem));
-  more.hidden = list.children.length >= results.length;
+  more.hidden = list.children.length >= Number(list.dataset.total);
+}
+
+// Edits (insertions, deletions, substitutions) that turn one word into the other.
+function distance(a, b) {
+  let previous = Array.from({ length: b.length + 1 }, (_, at) => at);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = row;
+  }
+  return previous[b.length];
+}
+
+// The query with each word no title uses replaced by the most used title word one or two
+// edits away (pagefind/title-words.txt, fetched only when a search finds nothing).
+async function nearSpelling(query) {
+  const vocabulary = (await (await fetch(new URL("pagefind/title-words.txt", root))).text()).split("\n");
+  const known = new Set(vocabulary);
+  const words = folded(query).split(" ");
+  const near = words.map((word) => {
+    if (word.length < 4 || known.has(word)) return word;
+    const edits = word.length > 6 ? 2 : 1;
+    return vocabulary.find((other) => Math.abs(other.length - word.length) <= edits && distance(word, other) <= edits) || word;
+  });
+  return near.join(" ") !== words.join(" ") ? near.join(" ") : null;
+}
+
+function explain(query, filters, id, suggestion) {
+  help.replaceChildren();
+  const add = (text, href, linkText) => {
+    const line = element("li", "", text);
+    if (href) {
+      const link = element("a", "", linkText);
+      link.href = href;
+      line.append(link);
+    }
+    help.append(line);
+  };
+  if (suggestion) add("Did you mean ", `search/?${new URLSearchParams({ q: suggestion })}`, suggestion);
+  if (id) add("This archive does not have it; ", `https://huggingface.co/papers/${id}`, "see it on Hugging Face");
+  if (query && Object.keys(filters).length) {
+    add("Try ", `search/?${new URLSearchParams({ q: query })}`, `“${query}” in all papers, without filters`);
+  }
+  add("Browse papers ", "tags/", "by tag");
 }
 
 async function search() {
   const mine = ++run;
-  const { query, filters } = chosen();
-  remember({ query, filters });
+  remember();
+  const { query, filters, sort } = chosen();
+  help.replaceChildren();
   if (!query && !Object.keys(filters).length) {
-    results = [];
     list.replaceChildren();
     more.hidden = true;
     message.textContent = "";
     return;
   }
-  // Without words, a filter lists its papers newest first.
-  const options = query ? { filters } : { filters, sort: { day: "desc" } };
-  const found = await Promise.all(bundles.map((bundle) => bundle.search(query || null, options)));
+  message.textContent = "Searching…";
+  const id = query.match(ARXIV_ID)?.[1];
+  const term = id || query || null;
+  const index = await loadPagefind();
+  let total;
+  if (sort === "relevance" && query) {
+    let { results } = await index.search(term, { filters });
+    if (id) {
+      // Only the paper itself: others merely cite the id.
+      const found = await Promise.all(results.slice(0, PAGE_SIZE).map(async (result) => [result, await result.data()]));
+      results = found.filter(([, data]) => data.meta.arxiv === id).map(([result]) => result);
+    }
+    pending = byScore(results, query, id);
+    total = results.length;
+  } else {
+    // Sorted by upvotes or day; a filter alone lists the newest first.
+    const field = sort === "upvotes" ? "upvotes" : "day";
+    const key = field === "upvotes" ? (data) => Number(data.meta.upvotes) : (data) => data.meta.day;
+    const found = await Promise.all(
+      bundles.map((bundle) => index.search(term, { filters: { ...filters, bundle }, sort: { [field]: "desc" } })),
+    );
+    pending = byKey(found.map((each) => each.results), key);
+    total = found.reduce((sum, each) => sum + each.results.length, 0);
+  }
   if (mine !== run) return;
-  // Years come newest first, each sorted by day: a filter alone keeps that order; words
-  // rank by score across all years (the sort is stable).
-  results = found.flatMap((each) => each.results);
-  if (query) results.sort((a, b) => b.score - a.score);
+  list.dataset.total = total;
   await showMore(true);
   if (mine !== run) return;
-  const count = results.length;
-  message.textContent = count ? `${count.toLocaleString("en")} paper${count === 1 ? "" : "s"} found` : "No papers found";
+  if (total) {
+    message.textContent = `${total.toLocaleString("en")} paper${total === 1 ? "" : "s"} found`;
+  } else {
+    const suggestion = query && !id ? await nearSpelling(query) : null;
+    if (mine !== run) return;
+    message.textContent = id ? `No paper with arXiv id ${id} found` : "No papers found";
+    explain(query, filters, id, suggestion);
+  }
 }
 
 async function start() {
   try {
-    // A bundle per year (only a changed year is indexed again), each its own module.
-    // Pagefind takes the site's address, its result URLs' base, from the part of a
-    // bundle's path before "pagefind/".
-    const years = form.dataset.years.split(" ").filter(Boolean);
-    bundles = await Promise.all(years.map((year) => import(new URL(`pagefind/${year}/pagefind.js`, root).href)));
-    if (!bundles.length) throw new Error("no papers, no index");
+    const facets = await (await fetch(new URL("pagefind/facets.json", root))).json();
+    bundles = facets.bundles;
+    fillSelect(form.elements.tag, facets.tag.sort(([a], [b]) => a.localeCompare(b, "en")));
+    fillSelect(form.elements.year, facets.year);
+    fillSelect(form.elements.organization, facets.organization);
+    form.elements.code.labels[0].append(` (${facets.code.toLocaleString("en")})`);
   } catch (error) {
     message.textContent =
       "Search is unavailable: its index (pagefind/) did not load. `make html` builds it; open the site over HTTP (`make serve`), not as files.";
     throw error;
   }
-  const filters = mergeCounts(await Promise.all(bundles.map((bundle) => bundle.filters())));
-  fillSelect(form.elements.tag, filters.tag, (a, b) => a.localeCompare(b, "en"));
-  fillSelect(form.elements.year, filters.year, (a, b) => b.localeCompare(a));
   const params = new URLSearchParams(location.search);
   form.elements.q.value = params.get("q") || "";
-  for (const name of FILTERS) form.elements[name].value = params.get(name) || "";
+  for (const name of SELECTS) form.elements[name].value = params.get(name) || form.elements[name].options[0].value;
+  form.elements.author.value = params.get("author") || "";
+  form.elements.code.checked = params.get("code") === "yes";
   form.hidden = false;
   if (!form.elements.q.value) form.elements.q.focus();
   form.addEventListener("submit", (event) => {
@@ -138,11 +313,13 @@ async function start() {
     clearTimeout(timer);
     search();
   });
-  form.elements.q.addEventListener("input", () => {
-    clearTimeout(timer);
-    timer = setTimeout(search, 250);
-  });
-  for (const name of FILTERS) form.elements[name].addEventListener("change", search);
+  for (const name of ["q", "author"]) {
+    form.elements[name].addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(search, 250);
+    });
+  }
+  for (const name of [...SELECTS, "code"]) form.elements[name].addEventListener("change", search);
   more.addEventListener("click", () => showMore());
   await search();
 }
