@@ -11,6 +11,13 @@ from pathlib import Path
 import yaml
 
 from .model import slugify
+from .posts import SLUG_RE
+
+
+def _safe_slug(slug, name: str) -> str:
+    """A slug from tags.yaml when it is one (lower-case letters, digits, single hyphens), else
+    the name's: a slug is a folder of the site, and must not lead out of it."""
+    return str(slug) if isinstance(slug, str) and SLUG_RE.fullmatch(slug) else slugify(name)
 
 
 class TagVocabulary:
@@ -23,7 +30,7 @@ class TagVocabulary:
             if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
                 continue
             name = entry["name"].strip()
-            slug = str(entry.get("slug") or slugify(name))
+            slug = _safe_slug(entry.get("slug"), name)
             self._by_name[name.casefold()] = (name, slug)
             for alias in entry.get("aliases") or ():
                 # An old name, or {name: …, slug: …} when its slug was not made from its name.
@@ -31,7 +38,7 @@ class TagVocabulary:
                 if not isinstance(old.get("name"), str) or not old["name"].strip():
                     continue
                 self._by_name.setdefault(old["name"].strip().casefold(), (name, slug))
-                old_slug = str(old.get("slug") or slugify(old["name"]))
+                old_slug = _safe_slug(old.get("slug"), old["name"])
                 if old_slug and old_slug != slug:
                     self.moved[old_slug] = slug
 

@@ -94,3 +94,15 @@ def test_pages_can_only_be_keyed_by_plain_values():
     with pytest.raises(TypeError, match="cannot be keyed"):
         pages.fingerprint(object())
     assert pages.fingerprint({"b": [1, date(2026, 1, 1)], "a": None}) == (("a", None), ("b", (1, date(2026, 1, 1))))
+
+
+def test_a_tag_slug_from_tags_yaml_cannot_lead_out_of_the_site():
+    from dailypapers.vocabulary import TagVocabulary
+
+    vocabulary = TagVocabulary([
+        {"name": "Evil", "slug": "../../etc"},
+        {"name": "Good", "slug": "good-one", "aliases": ["Older", {"name": "Old", "slug": "../x"}]},
+    ])
+    assert vocabulary.name_and_slug("Evil") == ("Evil", "evil")
+    assert vocabulary.name_and_slug("old") == ("Good", "good-one")
+    assert vocabulary.moved == {"older": "good-one", "old": "good-one"}
