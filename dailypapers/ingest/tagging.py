@@ -23,7 +23,7 @@ from pathlib import Path
 import yaml
 
 from ..model import Paper, slugify
-from .patterns import compile_phrase
+from .phrases import WORD_RE, compile_phrase, forms, key_of, words
 
 try:  # the C loader reads tags.yaml several times faster; fall back where libyaml is missing
     from yaml import CSafeLoader as _Loader
@@ -41,7 +41,6 @@ _SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # a slug is a URL path segme
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\d])")
 _OWN_WORK_RE = re.compile(r"\b(?:we|our|this (?:paper|work|study|report|survey))\b", re.IGNORECASE)
 
-_WORD_RE = re.compile(r"\w+")
 # What a literal phrase may hold; its punctuation separates words like a space does.
 _LITERAL_RE = re.compile(r"[\w\s\-./']+")
 REGEX_PREFIX = "re:"
@@ -56,31 +55,6 @@ class TaxonomyError(ValueError):
 class Tag:
     name: str
     slug: str
-
-
-def _words(text: str) -> list[str]:
-    return _WORD_RE.findall(text.casefold())
-
-
-def _key(text: str) -> str:
-    """The form a phrase, a keyword or a stretch of text is looked up by."""
-    return " ".join(_words(text))
-
-
-def _forms(key: str) -> set[str]:
-    """A phrase's key with its last word also in plural (or, if plural, singular) form,
-    so that "agent" also matches "agents" and "strategy" "strategies"."""
-    *head, last = key.split(" ")
-    forms = {last}
-    if last[-1].isalpha():
-        forms.add(last + "s")
-        if last.endswith(("s", "x", "z", "ch", "sh")):
-            forms.add(last + "es")
-        if len(last) > 2 and last.endswith("y") and last[-2] not in "aeiou":
-            forms.add(last[:-1] + "ies")
-        if len(last) > 3 and last.endswith("s") and not last.endswith("ss"):
-            forms.add(last[:-1])
-    return {" ".join([*head, form]) for form in forms}
 
 
 @dataclass
@@ -171,7 +145,7 @@ class Taxonomy:
         self._add_phrases(index, lists["exclude"], None)
         for synonym in lists["synonyms"]:
             if not synonym.startswith(REGEX_PREFIX):
-                for key in _forms(_key(synonym)):
+                for key in forms(key_of(synonym)):
                     self._synonyms.setdefault(key, []).append(index)
 
     def _link(self, entry: dict) -> None:
@@ -204,12 +178,12 @@ class Taxonomy:
                     raise ValueError(f"exclude phrase {phrase!r}: exclude phrases are literal")
                 self._patterns.append((index, synonym, *compile_phrase(phrase[len(REGEX_PREFIX) :], phrase)))
                 continue
-            if not _LITERAL_RE.fullmatch(phrase) or not _words(phrase):
+            if not _LITERAL_RE.fullmatch(phrase) or not words(phrase):
                 raise ValueError(
                     f"phrase {phrase!r}: a literal phrase holds words, spaces and - . / ' only"
                     f" (write a regular expression as '{REGEX_PREFIX}...')"
                 )
-            for key in _forms(_key(phrase)):
+            for key in forms(key_of(phrase)):
                 node = self._trie
                 for word in key.split(" "):
                     node = node.setdefault(word, {})
@@ -271,7 +245,7 @@ class Taxonomy:
     def _scores(self, paper: Paper) -> dict[int, float]:
         """Tag index -> the evidence for it in the paper."""
         counts: dict[int, float] = {}
-        title = _WORD_RE.findall(paper.title)
+        title = WORD_RE.findall(paper.title)
         self._count(title, [TITLE_WEIGHT] * len(title), counts)
         self._count_patterns(paper.title, [(0, TITLE_WEIGHT)], counts)
         # the abstract's words in one list, each with the weight of its sentence
@@ -281,7 +255,7 @@ class Taxonomy:
         start = 0
         for end in [m.start() for m in _SENTENCE_END_RE.finditer(paper.abstract)] + [len(paper.abstract)]:
             sentence = paper.abstract[start:end]
-            words = _WORD_RE.findall(sentence)
+            words = WORD_RE.findall(sentence)
             weight = OWN_WORK_WEIGHT if _OWN_WORK_RE.search(sentence) else 1.0
             tokens += words
             token_weights += [weight] * len(words)
@@ -332,9 +306,9 @@ class Taxonomy:
         return [self.tags[index] for index in self._keyword_tags(keyword)]
 
     def _keyword_tags(self, keyword: str) -> list[int]:
-        found = self._synonyms.get(_key(keyword))
+        found = self._synonyms.get(key_of(keyword))
         if found is None and "(" in keyword:  # "Large Language Models (LLMs)": each part
-            found = [i for part in re.split(r"[()]", keyword) for i in self._synonyms.get(_key(part), ())]
+            found = [i for part in re.split(r"[()]", keyword) for i in self._synonyms.get(key_of(part), ())]
         return list(dict.fromkeys(found or ()))
 
     def tag_named(self, name: str) -> Tag | None:

@@ -1,4 +1,5 @@
-"""The `re:` phrases of tags.yaml, checked so that no pattern can hang an import.
+"""How the phrases of tags.yaml match: literal phrases as words (with plural forms), and
+`re:` phrases, checked so that no pattern can hang an import.
 
 Python's regular expressions backtrack: `(a+)+b`, `(a|a)*b` or `a*a*a*b` take exponential or
 high polynomial time on a text that almost matches. A taxonomy is edited by hand and runs on
@@ -14,6 +15,7 @@ import re
 from re import _constants as sre  # the parser behind `re` (stable in 3.11): how a pattern is built
 from re import _parser as sre_parse
 
+WORD_RE = re.compile(r"\w+")
 MAX_BOUNDED_STEPS = 1000  # product of the bounded quantifiers' (max + 1)
 _REPEATS = {sre.MAX_REPEAT, sre.MIN_REPEAT}
 
@@ -80,3 +82,28 @@ def _check(items: list, inside_repeat: bool, budget: dict) -> None:
             _check(list(value[1]), inside_repeat, budget)
         elif op in (sre.GROUPREF, sre.GROUPREF_EXISTS):
             raise UnsafePattern("a back-reference")
+
+
+def words(text: str) -> list[str]:
+    return WORD_RE.findall(text.casefold())
+
+
+def key_of(text: str) -> str:
+    """The form a phrase, a keyword or a stretch of text is looked up by."""
+    return " ".join(words(text))
+
+
+def forms(key: str) -> set[str]:
+    """A phrase's key with its last word also in plural (or, if plural, singular) form,
+    so that "agent" also matches "agents" and "strategy" "strategies"."""
+    *head, last = key.split(" ")
+    forms = {last}
+    if last[-1].isalpha():
+        forms.add(last + "s")
+        if last.endswith(("s", "x", "z", "ch", "sh")):
+            forms.add(last + "es")
+        if len(last) > 2 and last.endswith("y") and last[-2] not in "aeiou":
+            forms.add(last[:-1] + "ies")
+        if len(last) > 3 and last.endswith("s") and not last.endswith("ss"):
+            forms.add(last[:-1])
+    return {" ".join([*head, form]) for form in forms}
