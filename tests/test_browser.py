@@ -79,12 +79,40 @@ MATH_PAPER = Paper(
 )
 MATH_SLUG = "sparse-attention-in-o-n-log-n-time-for-million-token-contexts"
 
+# A paper with as many authors as the longest real one (Humanity's Last Exam, 664 names),
+# and addresses in its abstract.
+FIRST_NAMES = ("Long", "Summer", "Nathaniel", "Alexandr", "Josephina", "Mohammed", "Oskar", "Wen-Ting")
+LAST_NAMES = ("Phan", "Gatti", "Hendrycks", "Yue", "Wang", "Kowalczyk-Nowak", "Ramakrishnan", "Abdulrahman", "Li")
+MANY_AUTHORS = [f"{FIRST_NAMES[i % 8]} {chr(65 + i // 72)}. {LAST_NAMES[i % 9]}" for i in range(664)]  # all different
+LONG_LIST_PAPER = Paper(
+    title="Humanity's Last Exam",
+    abstract=(
+        "Benchmarks are important tools for tracking the rapid advancements in large language model"
+        " capabilities. We introduce a multi-modal benchmark at the frontier of human knowledge of"
+        " 2,500 questions across dozens of subjects. The data and code are at"
+        " https://github.com/centerforaisafety/hle and https://lastexam.ai."
+    ),
+    day=date(2025, 1, 24),
+    arxiv_id="2501.14249",
+    authors=MANY_AUTHORS,
+    author_count=664,
+    upvotes=70,
+    source="api",
+    observed=date(2025, 1, 25),
+)
+LONG_LIST_SLUG = "humanity-s-last-exam"
+
 PAGES = {
     "home": "",
     "day": "2026/01/07/",
     "paper": f"2026/05/11/{MATH_SLUG}/",
     "tag": "tags/language-models/",
+    "long-author-list": f"2025/01/24/{LONG_LIST_SLUG}/",
+    "month": "2026/01/",
+    "archives": "archives/",
 }
+# Small pages and a short home page, so that paging and the ways on are exercised.
+BUILD_SETTINGS = {"DAILYPAPERS_TAG_PAGE_SIZE": "3", "DAILYPAPERS_INDEX_DAYS": "2"}
 
 
 @dataclass
@@ -108,10 +136,14 @@ class RecordingHandler(SimpleHTTPRequestHandler):
 def site(tmp_path_factory) -> Site:
     site = Site(tmp_path_factory.mktemp("browser") / "site")
     site.import_fixtures(*SAMPLE_DAYS)
-    folder = site.content / "papers/2026/05/11"
-    post = posts.post_from_paper(MATH_PAPER, MATH_SLUG, ["Language Models", "Efficiency", "Long Context"])
-    (folder / f"{MATH_SLUG}.md").write_text(posts.render(post), encoding="utf-8")
-    site.build()
+    for paper, slug, tags in (
+        (MATH_PAPER, MATH_SLUG, ["Language Models", "Efficiency", "Long Context"]),
+        (LONG_LIST_PAPER, LONG_LIST_SLUG, ["Benchmarks", "Language Models"]),
+    ):
+        folder = site.content / f"papers/{paper.day:%Y/%m/%d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{slug}.md").write_text(posts.render(posts.post_from_paper(paper, slug, tags)), encoding="utf-8")
+    site.build(env=BUILD_SETTINGS)
     return site
 
 
@@ -248,7 +280,7 @@ def test_pages_read_fine_without_javascript(browser, base_url, requested):
     assert titles.count() == 46 and titles.first.is_visible() and titles.last.is_visible()
     page.goto(base_url + PAGES["paper"])
     assert page.locator("section.abstract math").first.is_visible()
-    assert page.locator("p.byline").inner_text().startswith("Ada Lovelace-Byron, Alan M. Turing")
+    assert page.locator("div.byline").inner_text().startswith("Ada Lovelace-Byron, Alan M. Turing")
     page.screenshot(path=SCREENSHOTS / f"paper-{PHONE}-no-javascript.png", full_page=True)
     context.close()
 
@@ -261,3 +293,79 @@ def test_a_full_day_page_weighs_under_60_kb_gzipped(site, day, count):
     assert len(BeautifulSoup(html, "lxml").select("ol.papers > li")) == count
     weight = len(gzip.compress(html, compresslevel=6)) + len(gzip.compress(css, compresslevel=6))
     assert weight < 60_000, f"{weight} bytes gzipped"
+
+
+def test_a_664_author_abstract_starts_on_the_first_two_phone_screens(browser, base_url, requested):
+    """The first names show, the rest is one click away (no JavaScript needed)."""
+    context = new_context(browser, requested, java_script_enabled=False, viewport={"width": PHONE, "height": 750})
+    page = context.new_page()
+    page.goto(base_url + PAGES["long-author-list"])
+    top = page.locator("section.abstract").bounding_box()["y"]
+    assert top < 1500, f"the abstract starts {top:.0f} px down"
+    byline = page.locator("div.byline")
+    assert MANY_AUTHORS[9] in byline.inner_text() and MANY_AUTHORS[-1] not in byline.inner_text()
+    page.locator(".more-authors summary").click()
+    assert page.locator(".more-authors").get_by_text(MANY_AUTHORS[-1]).is_visible()
+    # Citations keep every name.
+    assert page.locator("meta[name=citation_author]").count() == 664
+    assert page.locator("section.cite pre").inner_text().count(" and ") == 663
+    context.close()
+
+
+def test_addresses_in_an_abstract_are_links(browser, base_url, requested):
+    context = new_context(browser, requested)
+    page = context.new_page()
+    page.goto(base_url + PAGES["long-author-list"])
+    link = page.locator('section.abstract a[href="https://github.com/centerforaisafety/hle"]')
+    assert link.inner_text() == "https://github.com/centerforaisafety/hle"
+    assert link.get_attribute("rel") == "nofollow ugc"
+    assert page.locator('section.abstract a[href="https://lastexam.ai"]').count() == 1  # not the full stop
+    context.close()
+
+
+def test_a_tag_s_pages_show_each_paper_once(browser, base_url, requested):
+    """Following "Older" from the front page to page 1 meets every paper of the tag once."""
+    context = new_context(browser, requested)
+    page = context.new_page()
+    page.goto(base_url + PAGES["tag"])
+    total = int(page.locator("p.lead").inner_text().split()[0])
+    seen, pages = [], 0
+    while True:
+        pages += 1
+        seen += page.locator("ol.compact > li > a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+        older = page.locator("nav.pagination a[rel=next]")
+        if not older.count():
+            break
+        older.click()
+    assert pages > 2 and page.locator("p.lead").inner_text().startswith(f"Page 1 of {pages}")
+    assert len(seen) == len(set(seen)) == total
+    context.close()
+
+
+def test_the_home_page_leads_to_older_days(browser, base_url, requested):
+    context = new_context(browser, requested)
+    page = context.new_page()
+    page.goto(base_url)
+    shown_days = page.locator("section.day h2 a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert shown_days == ["2026/05/11/", "2026/03/03/"]
+    page.locator("nav.way-on a[rel=next]").click()
+    assert page.url == base_url + "2026/01/07/"
+    context.close()
+
+
+def test_paper_pages_lead_through_their_day_s_ranking(browser, base_url, requested):
+    """From the day's first paper, "next" walks the day page's order to the last; "previous" back."""
+    context = new_context(browser, requested)
+    page = context.new_page()
+    page.goto(base_url + PAGES["day"])
+    ranking = page.locator("ol.papers .paper-title a").evaluate_all("links => links.map(a => a.href)")
+    page.goto(ranking[0])
+    walked = [page.url]
+    while page.locator("nav.paper-nav a[rel=next]").count():
+        page.locator("nav.paper-nav a[rel=next]").click()
+        walked.append(page.url)
+    assert walked == ranking
+    assert page.locator("dl.facts dd").first.inner_text().startswith(f"#{len(ranking)} of {len(ranking)} on ")
+    page.locator("nav.paper-nav a[rel=prev]").click()
+    assert page.url == ranking[-2]
+    context.close()
