@@ -3,12 +3,13 @@
 import json
 import posixpath
 import re
+import shutil
 from urllib.parse import urldefrag
 
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
-from conftest import FIXTURES, Site
+from conftest import FIXTURES, REPO, Site
 
 from dailypapers import posts
 from dailypapers.site.text import to_html, to_plain
@@ -248,3 +249,38 @@ def test_month_and_day_pages_word_the_top_paper_s_upvotes_alike(built):
     first = page(built, "2026/01/07").select_one("ol.papers > li .meta").get_text(" ", strip=True)
     upvotes = re.match(r"\d+ upvotes?", first).group(0)
     assert top.endswith(f"({upvotes})"), (top, first)
+
+
+def test_the_shipped_sample_gives_way_to_the_first_real_import(tmp_path):
+    """A fresh clone builds the sample; the first import of real papers removes it, whole,
+    and the real posts take the sample's slugs (not 'slug-2')."""
+    site = Site(tmp_path / "site")
+    shutil.copytree(REPO / "content" / "papers", site.content / "papers")
+    shipped = [p.relative_to(site.content) for p in site.post_files()]
+    assert len(shipped) == 46
+    assert all(posts.parse(p.read_text(encoding="utf-8")).meta["sample"] is True for p in site.post_files())
+    site.build()
+    assert len(page(site, "2026/01/07").select("ol.papers > li")) == 46
+
+    api_day = str(FIXTURES / "hfapi_2026-05-11.json")
+    dry = site.papers("import", "--dry-run", "--scraped-on", "2026-05-12", api_day)
+    assert "46 sample posts would be removed" in dry.stdout and len(site.post_files()) == 46
+
+    # The same 46 papers, now from a real listing with its upvotes.
+    site.papers("import", "--scraped-on", "2026-01-08", str(SAMPLE))
+    assert [p.relative_to(site.content) for p in site.post_files()] == shipped
+    assert not any("sample" in posts.parse(p.read_text(encoding="utf-8")).meta for p in site.post_files())
+    assert "sample" not in site.papers("import", "--scraped-on", "2026-05-12", api_day).stdout
+    site.build()
+    first = page(site, "2026/01/07").select_one("ol.papers > li .meta").get_text()
+    assert first.startswith("16 upvotes")
+
+
+def test_an_import_of_real_papers_leaves_no_sample_day(tmp_path):
+    site = Site(tmp_path / "site")
+    shutil.copytree(REPO / "content" / "papers", site.content / "papers")
+    result = site.papers("import", "--scraped-on", "2026-05-12", str(FIXTURES / "hfapi_2026-05-11.json"))
+    assert "46 sample posts removed" in result.stdout
+    assert {p.parent.relative_to(site.content).as_posix() for p in site.post_files()} == {"papers/2026/05/11"}
+    site.build()
+    assert not (site.output / "2026/01/07/index.html").exists()
