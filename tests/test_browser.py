@@ -6,6 +6,7 @@ Needs /usr/bin/chromium (`make browser`) and node_modules/axe-core (`make instal
 
 from __future__ import annotations
 
+import base64
 import gzip
 import threading
 from dataclasses import dataclass, field
@@ -43,6 +44,12 @@ PHONE, DESKTOP = 360, 1280
 WIDTHS = (PHONE, DESKTOP)
 SCHEMES = ("light", "dark")
 LOCAL_HOST = "127.0.0.1"
+# The one other host a page may ask, for list thumbnails on wide screens; the test answers for
+# it with a 1x1 PNG.
+THUMBNAIL_HOST = "cdn-thumbnails.huggingface.co"
+TINY_PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+)
 
 # A paper with everything a paper page can show: math in the title, abstract and AI summary,
 # named authors, links, counts.
@@ -187,10 +194,18 @@ def new_context(browser, requested, **options):
     context.add_init_script(path=AXE)
     context.on("request", lambda request: requested.append(request.url))
     # Whatever is not ours is stopped here as well as reported, so a test never waits on it.
-    context.route(
-        "**/*", lambda route: route.continue_() if urlsplit(route.request.url).hostname == LOCAL_HOST else route.abort()
-    )
+    context.route("**/*", answer_locally)
     return context
+
+
+def answer_locally(route) -> None:
+    host = urlsplit(route.request.url).hostname
+    if host == LOCAL_HOST:
+        route.continue_()
+    elif host == THUMBNAIL_HOST and route.request.resource_type == "image":
+        route.fulfill(status=200, content_type="image/png", body=TINY_PNG)
+    else:
+        route.abort()
 
 
 @pytest.fixture(scope="module")
@@ -247,9 +262,10 @@ def test_no_console_errors(visits):
     assert not errors, "console errors:\n  " + "\n  ".join(errors)
 
 
-def test_no_request_leaves_the_local_server(visits, requested):
+def test_no_request_leaves_the_local_server_but_for_thumbnails(visits, requested):
     assert requested, "no request was recorded"
-    assert sorted({url for url in requested if urlsplit(url).hostname != LOCAL_HOST}) == []
+    elsewhere = {url for url in requested if urlsplit(url).hostname != LOCAL_HOST}
+    assert sorted(url for url in elsewhere if urlsplit(url).hostname != THUMBNAIL_HOST) == []
 
 
 def test_every_request_finds_its_file(visits, server):
@@ -368,4 +384,24 @@ def test_paper_pages_lead_through_their_day_s_ranking(browser, base_url, request
     assert page.locator("dl.facts dd").first.inner_text().startswith(f"#{len(ranking)} of {len(ranking)} on ")
     page.locator("nav.paper-nav a[rel=prev]").click()
     assert page.url == ranking[-2]
+    context.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_list_thumbnails_are_lazy_sized_and_only_on_wide_screens(browser, base_url, width):
+    asked: list[str] = []
+    context = new_context(browser, asked, viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.goto(base_url + "2026/05/11/", wait_until="load")
+    thumbs = page.locator("ol.papers img.thumb")
+    assert thumbs.count() > 20
+    for attributes in thumbs.evaluate_all("images => images.map(i => [i.loading, i.width, i.height, i.alt])"):
+        assert attributes[0] == "lazy" and attributes[3] == "" and attributes[1] > 0, attributes
+    fetched = [url for url in asked if urlsplit(url).hostname == THUMBNAIL_HOST]
+    if width == PHONE:
+        assert fetched == [] and not thumbs.first.is_visible()
+    else:
+        first = thumbs.first
+        assert first.is_visible() and first.evaluate("image => image.complete && image.naturalWidth") == 1
+        assert 0 < len(fetched) < thumbs.count()  # the ones far below wait for the reader
     context.close()
