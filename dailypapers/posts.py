@@ -49,7 +49,7 @@ class Field:
     """A front matter key: what it holds and who writes it."""
 
     key: str
-    kind: type  # str, int, date or list (of strings)
+    kind: type  # str, int, date, bool or list (of strings)
     owner: str  # "importer" rewrites it on every import, unless a person marked it manual;
     # "once": the importer writes it when the post is made, then never again;
     # "person": only a person writes it
@@ -116,10 +116,13 @@ FIELDS = (
     Field("removed_tags", list, "person", check=_tag_names_problem),  # computed tags a person strikes
     # Keys a person edited: re-imports and retagging leave them alone.
     Field("manual", list, "person", check=_manual_problem, one_for_list=True),
+    # On the posts the repository ships as a sample: the first import of real papers removes them.
+    Field("sample", bool, "person"),
 )
 FIELD_BY_KEY = {f.key: f for f in FIELDS}
 IMPORTED_FIELDS = {f.key: f.attribute for f in FIELDS if f.attribute}  # key -> Paper attribute
 SLUG_KEY, TAGS_KEY, EXTRA_TAGS_KEY, REMOVED_TAGS_KEY, MANUAL_KEY = "slug", "tags", "extra_tags", "removed_tags", "manual"
+SAMPLE_KEY = "sample"
 ABSTRACT_KEY = "abstract"  # only ever appears in MANUAL_KEY, meaning the body
 EDITABLE_KEYS = frozenset(IMPORTED_FIELDS) | {TAGS_KEY, ABSTRACT_KEY}
 
@@ -229,7 +232,7 @@ def parse(text: str) -> Post:
     return Post(meta=meta, body=body)
 
 
-_KIND_NAMES = {str: "text", int: "a whole number", date: "a date (YYYY-MM-DD)", list: "a list"}
+_KIND_NAMES = {str: "text", int: "a whole number", date: "a date (YYYY-MM-DD)", list: "a list", bool: "true or false"}
 
 
 def problems(meta: dict) -> list[str]:
@@ -245,7 +248,7 @@ def problems(meta: dict) -> list[str]:
             value = value.date()
         if field.one_for_list and isinstance(value, str):
             value = [value]
-        wrong_kind = not isinstance(value, field.kind) or isinstance(value, bool) or (
+        wrong_kind = not isinstance(value, field.kind) or (isinstance(value, bool) and field.kind is not bool) or (
             field.kind is date and isinstance(value, datetime)
         )
         if field.kind is str and isinstance(value, (int, float)) and not isinstance(value, bool):

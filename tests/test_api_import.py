@@ -65,5 +65,5 @@ def test_backfill_fetches_stores_imports_and_builds(site, server):
     soup = BeautifulSoup(paper_page.read_text(encoding="utf-8"), "lxml")
     assert soup.h1.get_text() == post.meta["title"]
     assert soup.find("a", href=f"https://arxiv.org/abs/{post.meta['arxiv_id']}") is not None
-    authors = soup.select_one("p.byline").get_text()
+    authors = soup.select_one(".byline").get_text()
     assert all(name in authors for name in post.meta["paper_authors"])

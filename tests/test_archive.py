@@ -82,6 +82,24 @@ def test_a_page_key_changes_exactly_when_what_it_shows_changes():
     assert "2026/01/08/index.html" not in changed
 
 
+def test_a_paper_page_key_covers_its_place_in_the_day_and_its_neighbours():
+    day1, day2 = date(2026, 1, 7), date(2026, 1, 8)
+    base = [entry(day1, "a", 5), entry(day1, "b", 3), entry(day1, "c", 1), entry(day2, "d", 1)]
+    before = keys(archive.build(base))
+
+    def changed(papers) -> set[str]:
+        return {k for k, v in keys(archive.build(papers)).items() if before.get(k) != v and k.count("/") == 4}
+
+    # c overtakes b: c's rank, b's rank and a's next neighbour change.
+    assert changed([base[0], base[1], entry(day1, "c", 4, digest="c4"), base[3]]) == {
+        "2026/01/07/a/index.html", "2026/01/07/b/index.html", "2026/01/07/c/index.html"}
+    # b's title, shown as a neighbour's on a's and c's pages.
+    assert changed([base[0], entry(day1, "b", 3, title="New", digest="b-new"), base[2], base[3]]) == {
+        "2026/01/07/a/index.html", "2026/01/07/b/index.html", "2026/01/07/c/index.html"}
+    # One more paper on the day: every paper of that day is now "of 4", the other day's stay.
+    assert changed([*base, entry(day1, "e", 0)]) == {f"2026/01/07/{s}/index.html" for s in "abce"}
+
+
 def test_a_month_of_untagged_papers_redraws_the_tag_index():
     """The drift the page declarations prevent: /tags/ draws a bar per month of the archive."""
     tagged = [entry(date(2026, 1, 7), "a", tags=[AGENTS])]

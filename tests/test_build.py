@@ -3,12 +3,13 @@
 import json
 import posixpath
 import re
+import shutil
 from urllib.parse import urldefrag
 
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
-from conftest import FIXTURES, Site
+from conftest import FIXTURES, REPO, Site
 
 from dailypapers import posts
 from dailypapers.site.text import to_html, to_plain
@@ -44,19 +45,28 @@ def shown(html) -> str:
 
 
 def test_every_paper_page_shows_its_paper_exactly(built):
-    for post in all_posts(built):
-        paper = posts.paper_from_post(post)
-        url = f"{paper.day:%Y/%m/%d}/{post.slug}"
+    papers = [(post.slug, posts.paper_from_post(post)) for post in all_posts(built)]
+    ranked = sorted(papers, key=lambda item: (item[1].day, -item[1].upvotes, item[1].title.casefold(), item[0]))
+    for slug, paper in papers:
+        same_day = [s for s, p in ranked if p.day == paper.day]
+        url = f"{paper.day:%Y/%m/%d}/{slug}"
         soup = page(built, url)
         assert shown(soup.h1) == shown(to_html(paper.title))
         paragraphs = [shown(p) for p in soup.select("section.abstract p")]
         assert paragraphs == [shown(to_html(text)) for text in paper.abstract.split("\n\n")]
-        facts = {dt.get_text(strip=True): dt.find_next_sibling("dd").get_text(strip=True) for dt in soup.select("dl.facts dt")}
-        assert facts["Upvotes"] == str(paper.upvotes)
-        assert facts["Daily Papers"] == f"{paper.day:%B} {paper.day.day}, {paper.day.year}"
+        facts = {dt.get_text(strip=True): dt.find_next_sibling("dd").get_text(" ", strip=True) for dt in soup.select("dl.facts dt")}
+        assert facts["Upvotes"] == f"{paper.upvotes} as of {paper.observed:%B} {paper.observed.day}, {paper.observed.year}"
+        rank = same_day.index(slug) + 1
+        assert facts["Daily Papers"] == f"#{rank} of {len(same_day)} on {paper.day:%B} {paper.day.day}, {paper.day.year}"
         assert "Authors" not in facts  # names unknown: the byline gives the count
-        assert soup.select_one("p.byline").get_text() == f"{paper.author_count} author{'s' if paper.author_count != 1 else ''}"
-        assert soup.title.get_text().startswith(paper.title)
+        assert soup.select_one("div.byline").get_text() == f"{paper.author_count} author{'s' if paper.author_count != 1 else ''}"
+        assert soup.title.get_text().startswith(to_plain(paper.title))
+        # The neighbours in the day's ranking, both ways.
+        nav = soup.select_one("nav.paper-nav")
+        neighbours = {rel: nav.find("a", rel=rel) for rel in ("prev", "next")}
+        expected = {"prev": same_day[rank - 2] if rank > 1 else None, "next": same_day[rank] if rank < len(same_day) else None}
+        for rel, link in neighbours.items():
+            assert (link and link["href"]) == (expected[rel] and f"{paper.day:%Y/%m/%d}/{expected[rel]}/"), (url, rel)
 
 
 def test_no_markup_from_the_data_reaches_a_page(built):
@@ -219,3 +229,58 @@ def test_a_renamed_tag_keeps_its_old_page_and_feeds(built):
         new = feedparser.parse((built.output / f"feeds/tags/evaluation.{kind}.xml").read_bytes())
         assert old.bozo == 0 and old.entries and [e.id for e in old.entries] == [e.id for e in new.entries]
         assert old.feed.link == new.feed.link == "http://localhost:8000/tags/evaluation/"
+
+
+def test_titles_where_no_markup_goes_are_plain_text(built):
+    for post in all_posts(built):
+        paper = posts.paper_from_post(post)
+        soup = page(built, f"{paper.day:%Y/%m/%d}/{post.slug}")
+        plain = to_plain(paper.title)
+        assert soup.title.get_text().removesuffix(" · Daily Papers Archive").strip() == plain
+        assert soup.find("meta", attrs={"name": "citation_title"})["content"] == plain
+        assert soup.find("meta", property="og:title")["content"] == plain
+        description = soup.find("meta", attrs={"name": "description"})["content"]
+        assert " ".join(to_plain(paper.abstract).split()).startswith(" ".join(description.removesuffix("...").split()))
+
+
+def test_month_and_day_pages_word_the_top_paper_s_upvotes_alike(built):
+    month = page(built, "2026/01")
+    top = month.select_one(".periods .top").get_text(" ", strip=True)
+    first = page(built, "2026/01/07").select_one("ol.papers > li .meta").get_text(" ", strip=True)
+    upvotes = re.match(r"\d+ upvotes?", first).group(0)
+    assert top.endswith(f"({upvotes})"), (top, first)
+
+
+def test_the_shipped_sample_gives_way_to_the_first_real_import(tmp_path):
+    """A fresh clone builds the sample; the first import of real papers removes it, whole,
+    and the real posts take the sample's slugs (not 'slug-2')."""
+    site = Site(tmp_path / "site")
+    shutil.copytree(REPO / "content" / "papers", site.content / "papers")
+    shipped = [p.relative_to(site.content) for p in site.post_files()]
+    assert len(shipped) == 46
+    assert all(posts.parse(p.read_text(encoding="utf-8")).meta["sample"] is True for p in site.post_files())
+    site.build()
+    assert len(page(site, "2026/01/07").select("ol.papers > li")) == 46
+
+    api_day = str(FIXTURES / "hfapi_2026-05-11.json")
+    dry = site.papers("import", "--dry-run", "--scraped-on", "2026-05-12", api_day)
+    assert "46 sample posts would be removed" in dry.stdout and len(site.post_files()) == 46
+
+    # The same 46 papers, now from a real listing with its upvotes.
+    site.papers("import", "--scraped-on", "2026-01-08", str(SAMPLE))
+    assert [p.relative_to(site.content) for p in site.post_files()] == shipped
+    assert not any("sample" in posts.parse(p.read_text(encoding="utf-8")).meta for p in site.post_files())
+    assert "sample" not in site.papers("import", "--scraped-on", "2026-05-12", api_day).stdout
+    site.build()
+    first = page(site, "2026/01/07").select_one("ol.papers > li .meta").get_text()
+    assert first.startswith("16 upvotes")
+
+
+def test_an_import_of_real_papers_leaves_no_sample_day(tmp_path):
+    site = Site(tmp_path / "site")
+    shutil.copytree(REPO / "content" / "papers", site.content / "papers")
+    result = site.papers("import", "--scraped-on", "2026-05-12", str(FIXTURES / "hfapi_2026-05-11.json"))
+    assert "46 sample posts removed" in result.stdout
+    assert {p.parent.relative_to(site.content).as_posix() for p in site.post_files()} == {"papers/2026/05/11"}
+    site.build()
+    assert not (site.output / "2026/01/07/index.html").exists()

@@ -28,15 +28,17 @@ class ImportSummary:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
+    samples_removed: int = 0  # shipped sample posts, removed by the first import of real papers
     errors: list[str] = field(default_factory=list)  # skipped entries and unreadable files
     notices: list[str] = field(default_factory=list)  # read, but worth a line (see ParseResult)
     changed_paths: list[Path] = field(default_factory=list)
 
     def format(self, dry_run: bool = False) -> str:
         verb = "would be " if dry_run else ""
+        removed = f"; {self.samples_removed} sample posts {verb}removed" if self.samples_removed else ""
         return (
             f"{self.new} new, {self.updated} updated, {self.unchanged} unchanged"
-            f" posts {verb}written; {len(self.errors)} skipped"
+            f" posts {verb}written{removed}; {len(self.errors)} skipped"
         )
 
 
@@ -83,8 +85,22 @@ class PostIndex:
         files = store.scan(problems)
         errors.extend(problems.values())
         self.slugs: set[str] = {Path(name).stem for name in [*(name for name, _, _ in files), *problems]}
+        self.samples: list[tuple[Path, posts.Post]] = []  # never matched: real papers replace them
         for stored in store.load_all(errors, files):
-            self.add(stored.path, stored.post)
+            if stored.post.meta.get(posts.SAMPLE_KEY) is True:
+                self.samples.append((stored.path, stored.post))
+            else:
+                self.add(stored.path, stored.post)
+
+    def remove_samples(self, summary: ImportSummary, dry_run: bool) -> None:
+        """The sample shipped with the repository gives way to real papers, all of it at once,
+        and frees its slugs for them."""
+        for path, post in self.samples:
+            if not dry_run:
+                path.unlink(missing_ok=True)
+            self.slugs.discard(post.slug)
+            summary.samples_removed += 1
+        self.samples = []
 
     def add(self, path: Path, post: posts.Post) -> None:
         meta = post.meta
@@ -130,6 +146,8 @@ def import_records(
     dry_run: bool = False,
 ) -> None:
     index = PostIndex(store, summary.errors)
+    if records:
+        index.remove_samples(summary, dry_run)
     for record in sorted(records, key=_Record.order):
         _import_paper(record, index, store, taxonomy, summary, dry_run)
 

@@ -109,9 +109,22 @@ def home(site: Archive, settings: dict) -> Iterable[Page]:
     yield Page(urls.HOME, "index", {"days": [listing(d) for d in latest], "older": link(older)})
 
 
+def paper_link(paper: PaperEntry) -> Link:
+    return Link(paper.url, paper.title)
+
+
 def paper_pages(site: Archive, settings: dict) -> Iterable[Page]:
-    for paper in site.papers:
-        yield Page(paper.url, "paper", {"paper": paper})
+    """A paper page says where it stands in its day's ranking and links its neighbours there."""
+    for day in site.days:
+        ranked = day.ranked
+        for rank, paper in enumerate(ranked, 1):
+            yield Page(paper.url, "paper", {
+                "paper": paper,
+                "rank": rank,
+                "day_count": len(ranked),
+                "previous": paper_link(ranked[rank - 2]) if rank > 1 else None,
+                "next": paper_link(ranked[rank]) if rank < len(ranked) else None,
+            })
 
 
 def day_pages(site: Archive, settings: dict) -> Iterable[Page]:
