@@ -115,8 +115,13 @@ class BuildCache:
         """save_as -> (key, size, mtime_ns) of every file the last builds wrote."""
         return self._outputs
 
-    def update_outputs(self, records: dict[str, tuple[str, int, int]], removed) -> None:
+    def built_from(self) -> str | None:
+        """The inputs digest of the last build that wrote everything it declared."""
+        return self._info("inputs")
+
+    def update_outputs(self, records: dict[str, tuple[str, int, int]], removed, inputs: str) -> None:
         with self.db:
+            self.db.execute("INSERT OR REPLACE INTO info VALUES ('inputs', ?)", (inputs,))
             self.db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?)", [(s, *r) for s, r in records.items()])
             self.db.executemany("DELETE FROM outputs WHERE save_as = ?", [(s,) for s in removed])
 

@@ -59,8 +59,15 @@ class Writer:
     def __init__(self, root: Path, cache: BuildCache, processes: int):
         self.root, self.cache, self.processes = root, cache, processes
 
-    def write(self, pages: Iterable[Page], build_key: str, render: Callable[[Page], bytes]) -> WriteSummary:
+    def write(self, pages: Iterable[Page], build_key: str, render: Callable[[Page], bytes], inputs: str) -> WriteSummary:
+        """Write what changed. `inputs`: a digest of everything the pages are made from (the
+        build key and every post's digest); when the last build was made from the same and
+        left every file as it wrote it, no page needs declaring, let alone rendering."""
         previous = self.cache.output_records()
+        if inputs == self.cache.built_from() and all(
+            _stat(os.path.join(self.root, save_as)) == record[1:] for save_as, record in previous.items()
+        ):
+            return WriteSummary(unchanged=len(previous))
         current: dict[str, str] = {}
         pending: list[tuple[Page, str]] = []
         for page in pages:
@@ -85,7 +92,7 @@ class Writer:
         for save_as in removed:
             remove_output(self.root / save_as)
         records = {pending[i][0].save_as: (pending[i][1], *stat) for i, _, stat in done if stat}
-        self.cache.update_outputs(records, removed)
+        self.cache.update_outputs(records, removed, inputs)
         written = sorted(pending[i][0].save_as for i, was_written, _ in done if was_written)
         return WriteSummary(len(pending), written, len(removed), len(current) - len(pending))
 

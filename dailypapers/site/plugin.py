@@ -106,7 +106,9 @@ class ArchiveGenerator(Generator):
     def generate_output(self, writer):
         output = Writer(Path(self.output_path), self.cache, self.settings["BUILD_PROCESSES"])
         try:
-            done = output.write(self.pages(), self.build_key(), self.render)
+            key = self.build_key()
+            inputs = digest(key, [(paper.source_path, paper.digest) for paper in self.archive.papers])
+            done = output.write(self.pages(), key, self.render, inputs)
         except OutputError as error:
             raise SystemExit(f"error: {error}") from None
         finally:
