@@ -104,7 +104,7 @@ retag: install
 	$(PAPERS) retag
 
 test: install browser
-	$(PYTHON) -m pytest $(PYTEST_ARGS)
+	$(PYTHON) -m pytest -n auto $(PYTEST_ARGS)
 
 # The quick subset for daily work (under a minute): no browser, no slow cases.
 check: install
