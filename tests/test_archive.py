@@ -124,3 +124,10 @@ def test_a_tag_slug_from_tags_yaml_cannot_lead_out_of_the_site():
     assert vocabulary.name_and_slug("Evil") == ("Evil", "evil")
     assert vocabulary.name_and_slug("old") == ("Good", "good-one")
     assert vocabulary.moved == {"older": "good-one", "old": "good-one"}
+
+
+def test_a_tag_lists_the_newest_day_first_and_each_day_by_upvotes():
+    day1, day2 = date(2026, 1, 7), date(2026, 1, 8)
+    papers = [entry(day1, "old-top", 90, [AGENTS]), entry(day2, "new-low", 1, [AGENTS]),
+              entry(day2, "new-top", 50, [AGENTS]), entry(day1, "old-low", 2, [AGENTS])]
+    assert [p.slug for p in archive.build(papers).tags[AGENTS]] == ["new-top", "new-low", "old-top", "old-low"]

@@ -298,7 +298,8 @@ def build(papers: list[PaperEntry], moved_tags: dict[str, str] | None = None) ->
         by_year[date(paper.day.year, 1, 1)].append(paper)
         for tag in paper.tags:
             tags[tag].append(paper)
-    newest_first = sorted(papers, key=lambda p: (p.day, p.slug), reverse=True)
+    # A tag lists the newest day first, each day ranked by upvotes as the day's own page is.
+    newest_first = sorted(papers, key=lambda p: (-p.day.toordinal(), *rank_key(p)))
     order = {id(p): i for i, p in enumerate(newest_first)}
     for tagged in tags.values():
         tagged.sort(key=lambda p: order[id(p)])
