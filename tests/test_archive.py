@@ -131,3 +131,13 @@ def test_a_tag_lists_the_newest_day_first_and_each_day_by_upvotes():
     papers = [entry(day1, "old-top", 90, [AGENTS]), entry(day2, "new-low", 1, [AGENTS]),
               entry(day2, "new-top", 50, [AGENTS]), entry(day1, "old-low", 2, [AGENTS])]
     assert [p.slug for p in archive.build(papers).tags[AGENTS]] == ["new-top", "new-low", "old-top", "old-low"]
+
+
+def test_a_post_naming_a_tag_by_its_old_and_new_name_has_it_once():
+    from dailypapers.site.reader import Reader
+    from dailypapers.vocabulary import TagVocabulary
+
+    reader = Reader.__new__(Reader)  # only its tag lookups, no post tree
+    reader.vocabulary = TagVocabulary([{"name": "Evaluation", "slug": "evaluation", "aliases": ["Benchmarks"]}])
+    reader._tag_lists, reader._tag_refs, reader._refs_by_tag = {}, {}, {}
+    assert reader._tags(("Benchmarks", "Evaluation")) == [TagRef("Evaluation", "evaluation")]

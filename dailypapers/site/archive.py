@@ -188,7 +188,7 @@ class Period:
             return f"{calendar.month_name[self.start.month]} {self.start.year}"
         return str(self.start.year)
 
-    @property
+    @cached_property
     def ranked(self) -> list[PaperEntry]:
         return sorted(self.papers, key=rank_key)
 
@@ -298,12 +298,11 @@ def build(papers: list[PaperEntry], moved_tags: dict[str, str] | None = None) ->
         by_year[date(paper.day.year, 1, 1)].append(paper)
         for tag in paper.tags:
             tags[tag].append(paper)
+    days = _link([Period("day", d, ps) for d, ps in sorted(by_day.items())])
     # A tag lists the newest day first, each day ranked by upvotes as the day's own page is.
-    newest_first = sorted(papers, key=lambda p: (-p.day.toordinal(), *rank_key(p)))
-    order = {id(p): i for i, p in enumerate(newest_first)}
+    order = {id(p): i for i, p in enumerate(p for day in reversed(days) for p in day.ranked)}
     for tagged in tags.values():
         tagged.sort(key=lambda p: order[id(p)])
-    days = _link([Period("day", d, ps) for d, ps in sorted(by_day.items())])
     months = _link([Period("month", d, ps) for d, ps in sorted(by_month.items())])
     years = _link([Period("year", d, ps) for d, ps in sorted(by_year.items())])
     _nest(months, days)

@@ -209,7 +209,7 @@ def crawler_files(site: Archive, settings: dict) -> Iterable[Page]:
     site_url = settings["SITEURL"] or settings["FEED_SITEURL"]
     parts = {}
     for year in site.years:
-        entries = [(p.url, _lastmod([p])) for p in sorted(year.papers, key=lambda p: (p.day, p.slug))]
+        entries = [(p.url, p.post.observed or p.day) for p in year.papers]  # in post-file order
         entries += [(d.url, _lastmod(d.papers)) for m in year.children for d in m.children]
         entries += [(m.url, _lastmod(m.papers)) for m in year.children]
         entries.append((year.url, _lastmod(year.papers)))

@@ -66,7 +66,8 @@ class Reader:
         self.processes = processes
         self.errors: list[str] = []
         self._tag_lists: dict[tuple, list[TagRef]] = {}
-        self._tag_refs: dict[str, TagRef] = {}
+        self._tag_refs: dict[str, TagRef] = {}  # by the name a post uses
+        self._refs_by_tag: dict[tuple[str, str], TagRef] = {}
 
     def entries(self) -> list[PaperEntry]:
         cached = self.cache.post_index()
@@ -112,11 +113,15 @@ class Reader:
     def _tags(self, names: tuple[str, ...]) -> list[TagRef]:
         refs = self._tag_lists.get(names)
         if refs is None:  # papers share tag lists, and tens of thousands share a few hundred tags
-            refs = self._tag_lists[names] = list(dict.fromkeys(self._tag(name) for name in names))
+            refs = [self._tag(name) for name in names]
+            if len({id(ref) for ref in refs}) < len(refs):  # an old name beside its new one: one tag
+                refs = list(dict.fromkeys(refs))
+            self._tag_lists[names] = refs
         return refs
 
     def _tag(self, name: str) -> TagRef:
         ref = self._tag_refs.get(name)
-        if ref is None:
-            ref = self._tag_refs[name] = TagRef(*self.vocabulary.name_and_slug(name))
+        if ref is None:  # one TagRef per tag, whichever of its names a post uses
+            named = self.vocabulary.name_and_slug(name)
+            ref = self._tag_refs[name] = self._refs_by_tag.setdefault(named, TagRef(*named))
         return ref
