@@ -9,7 +9,6 @@ time, differ), so an incremental build always equals a clean one.
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -19,8 +18,6 @@ from typing import Callable, Iterable
 from . import workers
 from .cache import BuildCache
 from .pages import Page
-
-logger = logging.getLogger(__name__)
 
 
 class OutputError(Exception):
@@ -59,14 +56,17 @@ class Writer:
     def __init__(self, root: Path, cache: BuildCache, processes: int):
         self.root, self.cache, self.processes = root, cache, processes
 
+    def _as_written(self, save_as: str, record: tuple[str, int, int]) -> bool:
+        """Whether the file is as the last build wrote it (size and mtime); a string join,
+        since pathlib costs seconds over tens of thousands of pages."""
+        return _stat(os.path.join(self.root, save_as)) == record[1:]
+
     def write(self, pages: Iterable[Page], build_key: str, render: Callable[[Page], bytes], inputs: str) -> WriteSummary:
         """Write what changed. `inputs`: a digest of everything the pages are made from (the
         build key and every post's digest); when the last build was made from the same and
         left every file as it wrote it, no page needs declaring, let alone rendering."""
         previous = self.cache.output_records()
-        if inputs == self.cache.built_from() and all(
-            _stat(os.path.join(self.root, save_as)) == record[1:] for save_as, record in previous.items()
-        ):
+        if inputs == self.cache.built_from() and all(self._as_written(s, r) for s, r in previous.items()):
             return WriteSummary(unchanged=len(previous))
         current: dict[str, str] = {}
         pending: list[tuple[Page, str]] = []
@@ -76,8 +76,7 @@ class Writer:
                 raise OutputError(f"two pages would be written to {save_as}")
             current[save_as] = key
             record = previous.get(save_as)
-            # A string join: pathlib costs seconds over tens of thousands of pages.
-            if record is None or record[0] != key or _stat(os.path.join(self.root, save_as)) != record[1:]:
+            if record is None or record[0] != key or not self._as_written(save_as, record):
                 pending.append((page, key))
         groups: dict[str, list[int]] = {}
         for index, (page, _) in enumerate(pending):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+from functools import cached_property
 from pathlib import Path
 
 from jinja2 import FileSystemBytecodeCache
@@ -94,10 +95,15 @@ class ArchiveGenerator(Generator):
             yield from page_type(self.archive, self.settings)
         yield from feed_pages(self.archive, self.settings)
 
+    @cached_property
+    def template_settings(self) -> dict:
+        """What every template gets of the settings: made once, not once per page."""
+        return {key: value for key, value in self.settings.items() if key.isupper()}
+
     def render(self, page: Page) -> bytes:
         if not isinstance(page.make, str):
             return page.make(**page.values)
-        values = {key: value for key, value in self.settings.items() if key.isupper()}
+        values = dict(self.template_settings)
         values.update(root=relative_root(page.save_as), page_url=page.url)
         values.update(page.values)
         html = self.get_template(page.make).render(values)
