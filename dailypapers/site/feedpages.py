@@ -118,8 +118,8 @@ def feed_pages(site: Archive, settings: dict) -> Iterable[Page]:
     # An empty feed is dated on the site's newest day; a feed with entries, by them alone.
     empty_values = {**site_values, "empty_since": site.days[-1].start}
     ranks = {p.source_path: number for day in site.days for number, p in enumerate(day.ranked, 1)}
-    declared = declared_feeds(site, settings)
-    for feed, papers, days in declared:
+
+    def files(feed: Feed, papers: list[PaperEntry], days: list[Listing]) -> Iterable[Page]:
         # A paper's time in a feed follows its rank in its day, which other papers' upvotes change.
         values = {"feed": feed, "papers": papers, "ranks": [ranks[p.source_path] for p in papers],
                   "days": days, "site": site_values if papers or days else empty_values}
@@ -127,6 +127,10 @@ def feed_pages(site: Archive, settings: dict) -> Iterable[Page]:
         yield Page(feed.rss_path, rss_file, values, group=feed.atom_path)
         if feed.json_path:  # same worker: the items are made already
             yield Page(feed.json_path, json_file, values, group=feed.atom_path)
+
+    declared = declared_feeds(site, settings)
+    for feed, papers, days in declared:
+        yield from files(feed, papers, days)
     # A renamed tag's old feed addresses keep working: the new tag's feed, at its old address
     # (its own id and self link, so a reader that follows it sees one feed, as before).
     by_page = {feed.page_url: (feed, papers) for feed, papers, _ in declared}
@@ -134,11 +138,8 @@ def feed_pages(site: Archive, settings: dict) -> Iterable[Page]:
     for old, new in sorted(site.moved_tags.items()):
         if urls.tag(new) in by_page and old not in current:
             feed, papers = by_page[urls.tag(new)]
-            feed = replace(feed, atom_path=urls.tag_feed(old, "atom"), rss_path=urls.tag_feed(old, "rss"))
-            values = {"feed": feed, "papers": papers, "ranks": [ranks[p.source_path] for p in papers],
-                      "days": [], "site": site_values}
-            yield Page(feed.atom_path, atom_file, values, group=feed.atom_path)
-            yield Page(feed.rss_path, rss_file, values, group=feed.atom_path)
+            yield from files(replace(feed, atom_path=urls.tag_feed(old, "atom"), rss_path=urls.tag_feed(old, "rss")),
+                             papers, [])
     listed = [feed for feed, _, _ in declared]
     title = f"{site_values['name']}: feeds"
     yield Page(urls.FEED_OPML, opml_file, {"listed": listed, "title": title, "site_url": site_values["url"]})
