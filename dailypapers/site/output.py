@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -30,6 +31,10 @@ class WriteSummary:
     written: list[str] = field(default_factory=list)
     removed: int = 0
     unchanged: int = 0
+    # Where the time went, by page kind: declaring and keying pages (in this process), and
+    # rendering them (summed over the workers, so CPU seconds rather than wall-clock).
+    declare_seconds: dict[str, float] = field(default_factory=dict)
+    render_seconds: dict[str, float] = field(default_factory=dict)
 
 
 def _stat(path: str | Path) -> tuple[int, int] | None:
@@ -40,15 +45,16 @@ def _stat(path: str | Path) -> tuple[int, int] | None:
     return info.st_size, info.st_mtime_ns
 
 
-def _write_groups(groups: list[list[int]]) -> list[tuple[int, bool, tuple[int, int] | None]]:
-    """(index, written, (size, mtime)) for each pending page of the groups; runs in workers."""
+def _write_groups(groups: list[list[int]]) -> list[tuple[int, bool, tuple[int, int] | None, float]]:
+    """(index, written, (size, mtime), seconds) for each pending page of the groups; runs in workers."""
     pending, render, root = workers.shared["pending"], workers.shared["render"], workers.shared["root"]
     done = []
     for group in groups:
         for index in group:
+            start = time.perf_counter()
             path = root / pending[index][0].save_as
             written = write_if_changed(path, render(pending[index][0]))
-            done.append((index, written, _stat(path)))
+            done.append((index, written, _stat(path), time.perf_counter() - start))
     return done
 
 
@@ -70,8 +76,13 @@ class Writer:
             return WriteSummary(unchanged=len(previous))
         current: dict[str, str] = {}
         pending: list[tuple[Page, str]] = []
+        declare_seconds: dict[str, float] = {}
+        start = time.perf_counter()
         for page in pages:
             key, save_as = page.key(build_key), page.save_as
+            now = time.perf_counter()
+            declare_seconds[page.kind] = declare_seconds.get(page.kind, 0.0) + now - start
+            start = now
             if save_as in current:
                 raise OutputError(f"two pages would be written to {save_as}")
             current[save_as] = key
@@ -90,10 +101,15 @@ class Writer:
         removed = [save_as for save_as in previous if save_as not in current]
         for save_as in removed:
             remove_output(self.root / save_as)
-        records = {pending[i][0].save_as: (pending[i][1], *stat) for i, _, stat in done if stat}
+        records = {pending[i][0].save_as: (pending[i][1], *stat) for i, _, stat, _ in done if stat}
         self.cache.update_outputs(records, removed, inputs)
-        written = sorted(pending[i][0].save_as for i, was_written, _ in done if was_written)
-        return WriteSummary(len(pending), written, len(removed), len(current) - len(pending))
+        written = sorted(pending[i][0].save_as for i, was_written, _, _ in done if was_written)
+        render_seconds: dict[str, float] = {}
+        for index, _, _, seconds in done:
+            kind = pending[index][0].kind
+            render_seconds[kind] = render_seconds.get(kind, 0.0) + seconds
+        return WriteSummary(len(pending), written, len(removed), len(current) - len(pending),
+                            declare_seconds, render_seconds)
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:

@@ -51,6 +51,7 @@ class Page:
     make: str | Callable[..., bytes]  # a template name, or make(**values) -> the file's bytes
     values: dict = field(default_factory=dict)
     group: str = ""  # pages made together (a feed's Atom and RSS) go to the same worker
+    kind: str = ""  # the page type that declared it: the benchmark's parts are by kind
 
     @property
     def save_as(self) -> str:

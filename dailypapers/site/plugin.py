@@ -9,8 +9,10 @@ key changed or its file is not as the last build left it (site/output.py).
 
 from __future__ import annotations
 
+import json
 import logging
 import re
+import time
 from functools import cached_property
 from pathlib import Path
 
@@ -21,6 +23,7 @@ from pelican.log import console
 
 from .. import settings as settings_table
 from .. import urls
+from ..store import write_atomic
 from ..vocabulary import TagVocabulary
 from . import archive, charts
 from .cache import BuildCache
@@ -33,6 +36,7 @@ from .reader import Reader
 logger = logging.getLogger(__name__)
 
 CACHE_FILE = "dailypapers-build.sqlite"
+TIMINGS_FILE = "dailypapers-timings.json"  # beside it: where the last build's time went (make bench)
 TEMPLATE_CACHE = "templates"  # a folder beside it
 PACKAGE = Path(__file__).resolve().parent.parent
 # Template indentation between tags: a newline alone renders the same and weighs less.
@@ -82,18 +86,24 @@ class ArchiveGenerator(Generator):
         return digest(self.code, *files, settings_table.build_affecting(self.settings))
 
     def generate_context(self):
+        start = time.perf_counter()
         self.code = digest(*(path.read_bytes() for path in code_files()))
         self.cache = BuildCache(self.cache_folder / CACHE_FILE, version=self.code)
         reader = Reader(Path(self.path), self.cache, self.vocabulary, self.settings["BUILD_PROCESSES"])
-        self.archive = archive.build(reader.entries(), self.vocabulary.moved)
+        entries = reader.entries()
+        self.timings = {"read_s": time.perf_counter() - start}
+        start = time.perf_counter()
+        self.archive = archive.build(entries, self.vocabulary.moved)
+        self.timings["group_s"] = time.perf_counter() - start
         self.problems = reader.errors
         # Connected for as long as this generator lives (blinker keeps a weak reference).
         signals.finalized.connect(self.fail_on_problems)
 
     def pages(self):
-        for page_type in PAGE_TYPES:
-            yield from page_type(self.archive, self.settings)
-        yield from feed_pages(self.archive, self.settings)
+        for page_type in (*PAGE_TYPES, feed_pages):
+            for page in page_type(self.archive, self.settings):
+                page.kind = page_type.__name__
+                yield page
 
     @cached_property
     def template_settings(self) -> dict:
@@ -111,6 +121,7 @@ class ArchiveGenerator(Generator):
 
     def generate_output(self, writer):
         output = Writer(Path(self.output_path), self.cache, self.settings["BUILD_PROCESSES"])
+        start = time.perf_counter()
         try:
             key = self.build_key()
             inputs = digest(key, [(paper.source_path, paper.digest) for paper in self.archive.papers])
@@ -119,6 +130,9 @@ class ArchiveGenerator(Generator):
             raise SystemExit(f"error: {error}") from None
         finally:
             self.cache.close()
+        self.timings.update(write_s=time.perf_counter() - start, declare_s=done.declare_seconds,
+                            render_cpu_s=done.render_seconds)
+        write_atomic(self.cache_folder / TIMINGS_FILE, json.dumps(self.timings, indent=1, sort_keys=True).encode())
         for save_as in done.written:
             signals.content_written.send(str(Path(self.output_path) / save_as), context=self.context)
         # Pelican's own summary counts its articles, which are none here: say what was built.
