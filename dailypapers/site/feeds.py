@@ -28,6 +28,7 @@ from typing import Callable
 from xml.etree import ElementTree
 
 from feedgen.entry import FeedEntry
+from feedgen.ext.dc import DcEntryExtension
 from feedgen.feed import FeedGenerator
 from markupsafe import escape
 
@@ -75,7 +76,9 @@ class FeedItem:
         made = self._entries.get(base)
         if made is None:
             made = self._entries[base] = FeedEntry()
-            made.load_extension("dc", atom=False, rss=True)  # RSS names authors as dc:creator
+            # RSS names authors as dc:creator. Registered by class: load_extension("dc")
+            # first tries to import a module that does not exist, which costs more than the entry.
+            made.register_extension("dc", DcEntryExtension, atom=False, rss=True)
             made.id(self.id)
             made.guid(self.id, permalink=False)
             made.title(xml_text(self.title) or "(untitled)")  # feedgen refuses an empty title
@@ -86,9 +89,8 @@ class FeedItem:
             # description too would put the abstract in every entry twice.
             made.content(xml_text(self.content_html), type="html")
             names = [name for name in map(xml_text, self.authors) if name.strip()]
-            for name in names:
-                made.author(name=name)
             if names:
+                made.author([{"name": name} for name in names])  # in one call: each call checks them all
                 made.dc.dc_creator(names)
             for name in self.categories:
                 made.category(term=xml_text(name))
