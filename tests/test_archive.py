@@ -66,7 +66,22 @@ def test_related_tags_count_papers_shared():
 
 
 def keys(site) -> dict[str, str]:
-    return {page.save_as: page.key("build") for kind in pages.PAGE_TYPES for page in kind(site, SETTINGS)}
+    """Every page's key, batches opened: a batch is kept only when its pages' keys would be."""
+    declared = [item for kind in pages.PAGE_TYPES for item in kind(site, SETTINGS)]
+    opened = [page for item in declared for page in (item.pages() if isinstance(item, pages.Batch) else [item])]
+    return {page.save_as: page.key("build") for page in opened}
+
+
+def test_a_batch_is_kept_exactly_when_its_pages_are():
+    day1, day2 = date(2026, 1, 7), date(2026, 1, 8)
+    base = [entry(day1, "a", 5), entry(day1, "b", 3), entry(day2, "c", 1)]
+
+    def batch_keys(papers) -> dict[str, str]:
+        return {b.name: b.key("build") for b in pages.paper_pages(archive.build(papers), SETTINGS)}
+
+    before = batch_keys(base)
+    after = batch_keys([base[0], entry(day1, "b", 4, digest="b4"), base[2]])
+    assert [name for name in before if before[name] != after[name]] == ["papers of 2026/01/07/"]
 
 
 def test_a_page_key_changes_exactly_when_what_it_shows_changes():

@@ -50,6 +50,13 @@ class PaperEntry:
     post: PostSummary
     load_details: Callable[[str], tuple[dict, str, str]]
     tags: list[TagRef] = field(default_factory=list)
+    url: str = ""  # its page; made from the day and slug when not given
+    # Plain attributes, not cached_property: Python 3.11's takes a lock on every read, which
+    # costs seconds over tens of thousands of papers.
+
+    def __post_init__(self):
+        if not self.url:
+            self.url = urls.paper(self.day, self.slug)
 
     @property
     def day(self) -> date:
@@ -87,13 +94,9 @@ class PaperEntry:
         """The abstract as plain text."""
         return self._details[2]
 
-    @cached_property
+    @property
     def month(self) -> date:
         return _month_of(self.day)
-
-    @cached_property
-    def url(self) -> str:
-        return urls.paper(self.day, self.slug)
 
     @property
     def authors(self) -> list[str]:

@@ -24,6 +24,8 @@ class BuildCache:
         "CREATE TABLE IF NOT EXISTS info (name TEXT PRIMARY KEY, value TEXT)",
         "CREATE TABLE IF NOT EXISTS posts (path TEXT PRIMARY KEY, meta BLOB, html TEXT, text TEXT)",
         "CREATE TABLE IF NOT EXISTS outputs (save_as TEXT PRIMARY KEY, key TEXT, size INTEGER, mtime INTEGER)",
+        "CREATE TABLE IF NOT EXISTS batches (name TEXT PRIMARY KEY, key TEXT, members BLOB)",
+        "CREATE TABLE IF NOT EXISTS post_index (folder TEXT PRIMARY KEY, entries BLOB)",
     )
 
     def __init__(self, path: Path, version: str):
@@ -44,12 +46,11 @@ class BuildCache:
         """Open the cache (emptied when made by other code) and read what every build needs."""
         if self._info("version") != version:
             self._reset(version)
-        row = self.db.execute("SELECT value FROM info WHERE name = 'index'").fetchone()
-        self._post_index = pickle.loads(row[0]) if row else {}
-        if not isinstance(self._post_index, dict):
-            raise ValueError("the post index is not a mapping")
+        self._post_index = None  # read when first asked for: a build with nothing to do never is
         rows = self.db.execute("SELECT save_as, key, size, mtime FROM outputs")
         self._outputs = {row[0]: tuple(row[1:]) for row in rows}
+        rows = self.db.execute("SELECT name, key, members FROM batches")
+        self._batches = {name: (key, pickle.loads(members)) for name, key, members in rows}
 
     @property
     def db(self) -> sqlite3.Connection:
@@ -70,22 +71,39 @@ class BuildCache:
 
     def _reset(self, version: str) -> None:
         with self.db:
-            for table in ("info", "posts", "outputs"):
+            for table in ("info", "posts", "outputs", "batches", "post_index"):
                 self.db.execute(f"DELETE FROM {table}")
             self.db.execute("INSERT INTO info VALUES ('version', ?)", (version,))
 
     def post_index(self) -> dict[str, tuple]:
         """path -> (mtime_ns, size, digest, *summary) for every cached post, as the last
-        build saved it (see save_post_index); empty when there is none."""
+        build saved it (see save_post_index); empty when there is none. A damaged index
+        is dropped with a warning: every post is read again."""
+        if self._post_index is None:
+            self._post_index = {}
+            try:
+                for (entries,) in self.db.execute("SELECT entries FROM post_index"):
+                    self._post_index.update(pickle.loads(entries))
+            except (sqlite3.DatabaseError, pickle.UnpicklingError, EOFError, ValueError, TypeError) as error:
+                self._post_index = {}
+                logger.warning("%s: the build cache is damaged (%s): its post index is dropped, every post is read again",
+                               self.path, error)
         return self._post_index
 
-    def save_post_index(self, index: dict[str, tuple]) -> None:
-        """Keep the index as one pickle of plain tuples: a no-change build reads it in
-        one go instead of unpickling every post's front matter."""
+    def save_post_index(self, index: dict[str, tuple], changed) -> None:
+        """Keep the index as a pickle of plain tuples per month folder: a no-change build reads
+        it in a few goes instead of unpickling every post's front matter, and a new day
+        rewrites one month's. `changed`: the paths added, changed or gone since the last."""
+        folders = {os.path.dirname(os.path.dirname(path)) for path in changed}
+        chunks: dict[str, dict] = {folder: {} for folder in folders}
+        for path, entry in index.items():
+            chunk = chunks.get(os.path.dirname(os.path.dirname(path)))
+            if chunk is not None:
+                chunk[path] = entry
         with self.db:
-            self.db.execute(
-                "INSERT OR REPLACE INTO info VALUES ('index', ?)", (pickle.dumps(index, pickle.HIGHEST_PROTOCOL),)
-            )
+            self.db.executemany("INSERT OR REPLACE INTO post_index VALUES (?, ?)",
+                                [(f, pickle.dumps(c, pickle.HIGHEST_PROTOCOL)) for f, c in chunks.items() if c])
+            self.db.executemany("DELETE FROM post_index WHERE folder = ?", [(f,) for f, c in chunks.items() if not c])
 
     def put_posts(self, rows: list[tuple]) -> None:
         """rows of (path, meta, html, text); whether a row is current is the post index's
@@ -115,15 +133,23 @@ class BuildCache:
         """save_as -> (key, size, mtime_ns) of every file the last builds wrote."""
         return self._outputs
 
+    def batch_records(self) -> dict[str, tuple[str, list[str]]]:
+        """batch name -> (key, the save_as of its pages) as the last builds made them."""
+        return self._batches
+
     def built_from(self) -> str | None:
         """The inputs digest of the last build that wrote everything it declared."""
         return self._info("inputs")
 
-    def update_outputs(self, records: dict[str, tuple[str, int, int]], removed, inputs: str) -> None:
+    def update_outputs(self, records: dict[str, tuple[str, int, int]], removed, inputs: str,
+                       batches: dict[str, tuple[str, list[str]]], removed_batches) -> None:
         with self.db:
             self.db.execute("INSERT OR REPLACE INTO info VALUES ('inputs', ?)", (inputs,))
             self.db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?)", [(s, *r) for s, r in records.items()])
             self.db.executemany("DELETE FROM outputs WHERE save_as = ?", [(s,) for s in removed])
+            self.db.executemany("INSERT OR REPLACE INTO batches VALUES (?, ?, ?)",
+                                [(name, key, pickle.dumps(members)) for name, (key, members) in batches.items()])
+            self.db.executemany("DELETE FROM batches WHERE name = ?", [(name,) for name in removed_batches])
 
     def close(self) -> None:
         if self._connection is not None and self._pid == os.getpid():

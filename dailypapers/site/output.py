@@ -18,7 +18,7 @@ from typing import Callable, Iterable
 
 from . import workers
 from .cache import BuildCache
-from .pages import Page
+from .pages import Batch, Page
 
 
 class OutputError(Exception):
@@ -67,28 +67,55 @@ class Writer:
         since pathlib costs seconds over tens of thousands of pages."""
         return _stat(os.path.join(self.root, save_as)) == record[1:]
 
-    def write(self, pages: Iterable[Page], build_key: str, render: Callable[[Page], bytes], inputs: str) -> WriteSummary:
-        """Write what changed. `inputs`: a digest of everything the pages are made from (the
-        build key and every post's digest); when the last build was made from the same and
-        left every file as it wrote it, no page needs declaring, let alone rendering."""
+    def _all_as_written(self, members: list[str], previous: dict, current: dict) -> bool:
+        """Whether a batch's files are all as written, and none is claimed by another page."""
+        return all(s in previous and s not in current and self._as_written(s, previous[s]) for s in members)
+
+    def is_current(self, inputs: str) -> bool:
+        """Whether the last build was made from the same inputs (see write) and left every
+        file as it wrote it: then no page needs declaring, let alone rendering."""
+        return inputs == self.cache.built_from() and all(self._as_written(s, r) for s, r in self.cache.output_records().items())
+
+    def write(self, pages: Iterable[Page | Batch], build_key: str, render: Callable[[Page], bytes], inputs: str | None) -> WriteSummary:
+        """Write what changed. `inputs`: a digest of everything the pages are made from,
+        recorded for is_current (None: a build that must not be taken as done)."""
         previous = self.cache.output_records()
-        if inputs == self.cache.built_from() and all(self._as_written(s, r) for s, r in previous.items()):
-            return WriteSummary(unchanged=len(previous))
+        previous_batches = self.cache.batch_records()
         current: dict[str, str] = {}
         pending: list[tuple[Page, str]] = []
+        batches: dict[str, tuple[str, list[str]]] = {}  # made again this build
+        kept_batches: set[str] = set()
         declare_seconds: dict[str, float] = {}
-        start = time.perf_counter()
-        for page in pages:
+
+        def declare(page: Page) -> None:
             key, save_as = page.key(build_key), page.save_as
-            now = time.perf_counter()
-            declare_seconds[page.kind] = declare_seconds.get(page.kind, 0.0) + now - start
-            start = now
             if save_as in current:
                 raise OutputError(f"two pages would be written to {save_as}")
             current[save_as] = key
             record = previous.get(save_as)
             if record is None or record[0] != key or not self._as_written(save_as, record):
                 pending.append((page, key))
+
+        start = time.perf_counter()
+        for item in pages:
+            if isinstance(item, Batch):
+                if item.name in batches or item.name in kept_batches:
+                    raise OutputError(f"two batches of pages are named {item.name!r}")
+                key, recorded = item.key(build_key), previous_batches.get(item.name)
+                if recorded and recorded[0] == key and self._all_as_written(recorded[1], previous, current):
+                    current.update((save_as, previous[save_as][0]) for save_as in recorded[1])
+                    kept_batches.add(item.name)
+                else:
+                    members = []
+                    for page in item.pages():
+                        declare(page)
+                        members.append(page.save_as)
+                    batches[item.name] = (key, members)
+            else:
+                declare(item)
+            now = time.perf_counter()
+            declare_seconds[item.kind] = declare_seconds.get(item.kind, 0.0) + now - start
+            start = now
         groups: dict[str, list[int]] = {}
         for index, (page, _) in enumerate(pending):
             groups.setdefault(page.group or page.save_as, []).append(index)
@@ -102,7 +129,8 @@ class Writer:
         for save_as in removed:
             remove_output(self.root / save_as)
         records = {pending[i][0].save_as: (pending[i][1], *stat) for i, _, stat, _ in done if stat}
-        self.cache.update_outputs(records, removed, inputs)
+        removed_batches = set(previous_batches) - kept_batches - set(batches)
+        self.cache.update_outputs(records, removed, inputs, batches, removed_batches)
         written = sorted(pending[i][0].save_as for i, was_written, _, _ in done if was_written)
         render_seconds: dict[str, float] = {}
         for index, _, _, seconds in done:

@@ -17,7 +17,7 @@ from typing import Callable, Iterable
 
 from .. import urls
 from .archive import Archive, PaperEntry, Period, TagPage, rank_key
-from .sitemap import robots_txt, sitemap_index, sitemap_part
+from .sitemap import last_changed, robots_txt, sitemap_index, sitemap_part, year_part
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,27 @@ class Page:
     def key(self, build_key: str) -> str:
         maker = self.make if isinstance(self.make, str) else f"{self.make.__module__}.{self.make.__qualname__}"
         return digest(build_key, maker, self.url, fingerprint(self.values))
+
+
+@dataclass
+class Batch:
+    """Pages made by one function from a few inputs: when the inputs' fingerprint is the
+    one the last build recorded under `name` (and every page's file is as written), the
+    pages are neither declared nor keyed again. `make(*inputs)` must read nothing else,
+    which a module-level function given only its inputs makes plain to see."""
+
+    name: str  # unique among batches: which pages the recorded fingerprint was of
+    make: Callable[..., Iterable[Page]]
+    inputs: tuple
+    kind: str = ""
+
+    def key(self, build_key: str) -> str:
+        return digest(build_key, f"{self.make.__module__}.{self.make.__qualname__}", self.name, fingerprint(self.inputs))
+
+    def pages(self) -> Iterable[Page]:
+        for page in self.make(*self.inputs):
+            page.kind = self.kind
+            yield page
 
 
 def digest(*parts) -> str:
@@ -114,18 +135,22 @@ def paper_link(paper: PaperEntry) -> Link:
     return Link(paper.url, paper.title)
 
 
-def paper_pages(site: Archive, settings: dict) -> Iterable[Page]:
-    """A paper page says where it stands in its day's ranking and links its neighbours there."""
+def paper_pages(site: Archive, settings: dict) -> Iterable[Batch]:
+    """A day's paper pages are a batch: they change only with the day's papers."""
     for day in site.days:
-        ranked = day.ranked
-        for rank, paper in enumerate(ranked, 1):
-            yield Page(paper.url, "paper", {
-                "paper": paper,
-                "rank": rank,
-                "day_count": len(ranked),
-                "previous": paper_link(ranked[rank - 2]) if rank > 1 else None,
-                "next": paper_link(ranked[rank]) if rank < len(ranked) else None,
-            })
+        yield Batch(f"papers of {day.url}", day_paper_pages, (tuple(day.ranked),))
+
+
+def day_paper_pages(ranked: tuple[PaperEntry, ...]) -> Iterable[Page]:
+    """A paper page says where it stands in its day's ranking and links its neighbours there."""
+    for rank, paper in enumerate(ranked, 1):
+        yield Page(paper.url, "paper", {
+            "paper": paper,
+            "rank": rank,
+            "day_count": len(ranked),
+            "previous": paper_link(ranked[rank - 2]) if rank > 1 else None,
+            "next": paper_link(ranked[rank]) if rank < len(ranked) else None,
+        })
 
 
 def day_pages(site: Archive, settings: dict) -> Iterable[Page]:
@@ -200,29 +225,21 @@ def redirects(site: Archive, settings: dict) -> Iterable[Page]:
             yield Page(urls.tag(old), "redirect", {"target": urls.tag(new)})
 
 
-def _lastmod(papers) -> date:
-    """A page changes when one of its papers was last seen (upvotes), never with the clock."""
-    return max([p.post.observed or p.day for p in papers])
-
-
 def crawler_files(site: Archive, settings: dict) -> Iterable[Page]:
     """The sitemap (an index of a part per year and one for lists), robots.txt and the 404 page."""
     site_url = settings["SITEURL"] or settings["FEED_SITEURL"]
-    parts = {}
+    index = []
     for year in site.years:
-        entries = [(p.url, p.post.observed or p.day) for p in year.papers]  # in post-file order
-        entries += [(d.url, _lastmod(d.papers)) for m in year.children for d in m.children]
-        entries += [(m.url, _lastmod(m.papers)) for m in year.children]
-        entries.append((year.url, _lastmod(year.papers)))
-        parts[str(year.start.year)] = entries
-    newest = _lastmod(site.papers) if site.papers else None
+        days = tuple(tuple(d.papers) for m in year.children for d in m.children)
+        part = urls.sitemap_part(str(year.start.year))
+        yield Page(part, year_part, {"site_url": site_url, "days": days})
+        index.append((part, last_changed(year.papers)))
+    newest = last_changed(site.papers) if site.papers else None
     listings = [(urls.HOME, newest), (urls.ARCHIVES, newest), (urls.TAGS, newest)]
     for tag in site.tags:
-        listings += [(page.url, _lastmod(page.papers)) for page in site.tag_pages(tag, settings["TAG_PAGE_SIZE"])]
-    parts["lists"] = listings
-    for name, entries in parts.items():
-        yield Page(urls.sitemap_part(name), sitemap_part, {"site_url": site_url, "entries": entries})
-    index = [(urls.sitemap_part(name), max((d for _, d in e if d), default=None)) for name, e in parts.items()]
+        listings += [(page.url, last_changed(page.papers)) for page in site.tag_pages(tag, settings["TAG_PAGE_SIZE"])]
+    yield Page(urls.sitemap_part("lists"), sitemap_part, {"site_url": site_url, "entries": listings})
+    index.append((urls.sitemap_part("lists"), newest))
     yield Page(urls.SITEMAP, sitemap_index, {"site_url": site_url, "parts": index})
     yield Page(urls.ROBOTS, robots_txt, {"site_url": site_url})
     yield Page(urls.NOT_FOUND, "404", {"root": site_url})

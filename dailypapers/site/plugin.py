@@ -78,6 +78,7 @@ class ArchiveGenerator(Generator):
             logger.warning("%s; tag slugs are made from tag names", error)
             return TagVocabulary()
 
+    @cached_property
     def build_key(self) -> str:
         """What every page depends on: this code, the theme, the taxonomy, the settings."""
         theme = sorted(Path(self.theme, "templates").rglob("*.html"))
@@ -89,13 +90,25 @@ class ArchiveGenerator(Generator):
         start = time.perf_counter()
         self.code = digest(*(path.read_bytes() for path in code_files()))
         self.cache = BuildCache(self.cache_folder / CACHE_FILE, version=self.code)
+        self.output = Writer(Path(self.output_path), self.cache, self.settings["BUILD_PROCESSES"])
         reader = Reader(Path(self.path), self.cache, self.vocabulary, self.settings["BUILD_PROCESSES"])
-        entries = reader.entries()
-        self.timings = {"read_s": time.perf_counter() - start}
-        start = time.perf_counter()
-        self.archive = archive.build(entries, self.vocabulary.moved)
-        self.timings["group_s"] = time.perf_counter() - start
+        files = reader.scan()
+        # Everything the output is made from: the code, theme, taxonomy and settings, and the
+        # post files as found (the reader, too, knows a post by its time and size). A build
+        # that left posts out is never taken as done: it must report them again.
+        self.inputs = digest(self.build_key, files) if not reader.errors else None
+        self.archive = None  # nothing to read when the last build was made from the same and is intact
+        if self.inputs is None or not self.output.is_current(self.inputs):
+            entries = reader.entries(files)
+            self.timings = {"read_s": time.perf_counter() - start}
+            start = time.perf_counter()
+            self.archive = archive.build(entries, self.vocabulary.moved)
+            self.timings["group_s"] = time.perf_counter() - start
+        else:
+            self.timings = {"read_s": time.perf_counter() - start}
         self.problems = reader.errors
+        if self.problems:
+            self.inputs = None
         # Connected for as long as this generator lives (blinker keeps a weak reference).
         signals.finalized.connect(self.fail_on_problems)
 
@@ -120,19 +133,22 @@ class ArchiveGenerator(Generator):
         return _BETWEEN_TAGS.sub(">\n<", html).encode("utf-8")
 
     def generate_output(self, writer):
-        output = Writer(Path(self.output_path), self.cache, self.settings["BUILD_PROCESSES"])
+        if self.archive is None:
+            self.cache.close()
+            self._record_timings()
+            console.print(f"Archive: nothing changed since the last build; 0 files rendered, 0 written, 0 removed, "
+                          f"{len(self.cache.output_records())} unchanged.")
+            return
         start = time.perf_counter()
         try:
-            key = self.build_key()
-            inputs = digest(key, [(paper.source_path, paper.digest) for paper in self.archive.papers])
-            done = output.write(self.pages(), key, self.render, inputs)
+            done = self.output.write(self.pages(), self.build_key, self.render, self.inputs)
         except OutputError as error:
             raise SystemExit(f"error: {error}") from None
         finally:
             self.cache.close()
         self.timings.update(write_s=time.perf_counter() - start, declare_s=done.declare_seconds,
                             render_cpu_s=done.render_seconds)
-        write_atomic(self.cache_folder / TIMINGS_FILE, json.dumps(self.timings, indent=1, sort_keys=True).encode())
+        self._record_timings()
         for save_as in done.written:
             signals.content_written.send(str(Path(self.output_path) / save_as), context=self.context)
         # Pelican's own summary counts its articles, which are none here: say what was built.
@@ -141,6 +157,9 @@ class ArchiveGenerator(Generator):
             f"{done.rendered} files rendered, {len(done.written)} written, {done.removed} removed, "
             f"{done.unchanged} unchanged."
         )
+
+    def _record_timings(self) -> None:
+        write_atomic(self.cache_folder / TIMINGS_FILE, json.dumps(self.timings, indent=1, sort_keys=True).encode())
 
     def fail_on_problems(self, pelican_object):
         """After everything else is written: posts that were left out fail the build."""

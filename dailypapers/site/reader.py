@@ -69,14 +69,19 @@ class Reader:
         self._tag_refs: dict[str, TagRef] = {}  # by the name a post uses
         self._refs_by_tag: dict[tuple[str, str], TagRef] = {}
 
-    def entries(self) -> list[PaperEntry]:
-        cached = self.cache.post_index()
-        current: dict[str, tuple[str, PostSummary]] = {}
-        stale, stats = [], {}
-        retimed = False  # same bytes, new file times: only the saved index needs them
+    def scan(self) -> list[tuple[str, int, int]]:
+        """(path, mtime_ns, size) of every post file; what is no post file goes to `errors`."""
         odd: dict[str, str] = {}
         files = self.store.scan(odd)
         self.errors += [_shorter_paths(line) for line in odd.values()]
+        return files
+
+    def entries(self, files: list[tuple[str, int, int]]) -> list[PaperEntry]:
+        """The entries of a scan's files, parsing only those the cache does not know as they are."""
+        cached = self.cache.post_index()
+        current: dict[str, tuple[str, PostSummary]] = {}
+        stale, stats = [], {}
+        retimed = []  # same bytes, new file times: only the saved index needs them
         for path, mtime, size in files:
             stats[path] = (mtime, size)
             hit = cached.get(path)
@@ -84,7 +89,7 @@ class Reader:
                 current[path] = hit[2:]
             elif hit and hit[2] == file_digest(Path(path)):  # same bytes, new mtime (a fresh checkout)
                 current[path] = hit[2:]
-                retimed = True
+                retimed.append(path)
             else:
                 stale.append((path, mtime, size))
         for path, *rest in workers.run(_parse_posts, stale, self.processes, cache=self.cache):
@@ -92,9 +97,11 @@ class Reader:
                 self.errors.append(_shorter_paths(rest[0]))
             else:
                 current[path] = tuple(rest)
-        self.cache.forget_posts(set(cached) - set(current))
-        if stale or retimed or len(cached) != len(current):
-            self.cache.save_post_index({path: stats[path] + entry for path, entry in current.items()})
+        gone = set(cached) - set(current)
+        self.cache.forget_posts(gone)
+        changed = [path for path, _, _ in stale] + retimed + list(gone)
+        if changed:
+            self.cache.save_post_index({path: stats[path] + entry for path, entry in current.items()}, changed)
         return self._unique_pages(current)
 
     def _unique_pages(self, current: dict[str, tuple[str, PostSummary]]) -> list[PaperEntry]:
@@ -107,7 +114,7 @@ class Reader:
                 self.errors.append(_shorter_paths(f"{path}: slug: the page {url} is {owner[url]}'s already"))
                 continue
             owner[url] = path
-            entries.append(PaperEntry(path, digest, post, self.cache.details, self._tags(post.tags)))
+            entries.append(PaperEntry(path, digest, post, self.cache.details, self._tags(post.tags), url))
         return entries
 
     def _tags(self, names: tuple[str, ...]) -> list[TagRef]:
