@@ -235,10 +235,11 @@ def parse(text: str) -> Post:
 _KIND_NAMES = {str: "text", int: "a whole number", date: "a date (YYYY-MM-DD)", list: "a list", bool: "true or false"}
 
 
-def problems(meta: dict) -> list[str]:
-    """What is wrong with a post's front matter, one `key: what` line each."""
+def problems(meta: dict, only: frozenset[str] | None = None) -> list[str]:
+    """What is wrong with a post's front matter, one `key: what` line each; with `only`,
+    with those keys alone."""
     found = []
-    for field in FIELDS:
+    for field in FIELDS if only is None else [f for f in FIELDS if f.key in only]:
         value = meta.get(field.key)
         if value is None or value == "" or value == []:
             if field.required:

@@ -19,6 +19,7 @@ from .. import posts
 from . import hfapi, textcopy
 from ..model import SOURCE_RANK, Paper, ParseResult, merge, one_line, slugify, title_key
 from ..store import PostStore
+from .frontmatter import read_fields
 from .inputs import InputError, read_input_text
 from .tagging import Taxonomy
 
@@ -230,17 +231,29 @@ def import_files(
 
 def retag_all(content_dir: Path, taxonomy: Taxonomy, dry_run: bool = False) -> ImportSummary:
     """Re-apply the taxonomy to every post; only `tags` changes, hand-set tags stay (a
-    renamed or merged tag's old name becomes its new one)."""
+    renamed or merged tag's old name becomes its new one). A post is read in full only when
+    its tags change (or its tag keys cannot be read alone): most retags change few posts."""
     summary = ImportSummary()
     store = PostStore(content_dir)
     with store.lock(clear_leftovers=not dry_run):
-        for stored in store.load_all(summary.errors):
-            existing = stored.post
-            if posts.TAGS_KEY in existing.manual:  # the person's list: only old tag names renamed
-                current = existing.meta.get(posts.TAGS_KEY)
-                tags = taxonomy.canonical_names(current) if current else current
+        problems: dict[str, str] = {}
+        files = store.scan(problems)
+        summary.errors.extend(problems.values())
+        changed = []
+        for name, _, _ in files:
+            try:
+                text = Path(name).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                changed.append((name, 0, 0))  # the full read reports it
+                continue
+            fields = read_fields(text, _RETAG_KEYS)
+            if fields is None or _retagged(taxonomy, posts.Post(*fields)) != fields[0].get(posts.TAGS_KEY):
+                changed.append((name, 0, 0))
             else:
-                tags = _tags(taxonomy, posts.paper_from_post(existing), existing)
+                summary.unchanged += 1
+        for stored in store.load_all(summary.errors, changed):
+            existing = stored.post
+            tags = _retagged(taxonomy, existing)
             if tags == existing.meta.get(posts.TAGS_KEY):
                 summary.unchanged += 1
                 continue
@@ -250,3 +263,22 @@ def retag_all(content_dir: Path, taxonomy: Taxonomy, dry_run: bool = False) -> I
             summary.updated += 1
             summary.changed_paths.append(stored.path)
     return summary
+
+
+# What a post's tags depend on: read alone by `read_fields` (see paper_from_post)
+_RETAG_KEYS = frozenset(
+    {"title", "ai_keywords", posts.TAGS_KEY, posts.EXTRA_TAGS_KEY, posts.REMOVED_TAGS_KEY, posts.MANUAL_KEY}
+)
+
+
+def _retagged(taxonomy: Taxonomy, post: posts.Post) -> list[str] | None:
+    """The post's tags under `taxonomy`: a hand-set list keeps its tags, old names renamed."""
+    if posts.TAGS_KEY in post.manual:
+        current = post.meta.get(posts.TAGS_KEY)
+        return taxonomy.canonical_names(current) if current else current
+    paper = Paper(
+        title=str(post.meta.get("title", "")),
+        abstract=posts.unescape_markdown(post.body.strip()),
+        ai_keywords=post.meta.get("ai_keywords") or [],
+    )
+    return _tags(taxonomy, paper, post)

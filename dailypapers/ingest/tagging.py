@@ -15,7 +15,6 @@ grows with the size of the taxonomy. Only `re:` phrases run a regular expression
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,8 +37,12 @@ MIN_SCORE = 3.0  # a title synonym, or about three mentions in the abstract and 
 
 _ENTRY_KEYS = {"name", "slug", "aliases", "implies", "min_score", "max_rank", "phrases", "synonyms", "exclude"}
 _SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # a slug is a URL path segment: nothing else
-_SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\d])")
-_OWN_WORK_RE = re.compile(r"\b(?:we|our|this (?:paper|work|study|report|survey))\b", re.IGNORECASE)
+# A sentence ends at . ! or ? before a space and a capital or digit (the match starts at the
+# stop: a leading character class lets the regex engine skip ahead, a lookbehind would not).
+_SENTENCE_END_RE = re.compile(r"[.!?]\s+(?=[A-Z\d])")
+_OWN_WORK_WORDS = {"we", "our", "We", "Our", "WE", "OUR"}  # "we propose", "our method"
+_THIS_WORDS = {"this", "This", "THIS"}
+_THIS_WORK = {"paper", "work", "study", "report", "survey"}  # "this paper shows"
 
 # What a literal phrase may hold; its punctuation separates words like a space does.
 _LITERAL_RE = re.compile(r"[\w\s\-./']+")
@@ -223,46 +226,44 @@ class Taxonomy:
                         longest, longest_end = found, position
                 node = node.get(words[position]) if position < end else None
             if longest is not None and start >= covered:
-                capitals = all(len(t) > 1 and t.isupper() for t in tokens[start:longest_end])
+                capitals = longest.lower_case and all(len(t) > 1 and t.isupper() for t in tokens[start:longest_end])
                 weight = weights[start]
                 for index, synonym in longest.tags.items():
                     if excluded.get(index, 0) <= start and not (capitals and index in longest.lower_case):
                         counts[index] = counts.get(index, 0.0) + weight * (1.0 if synonym else PHRASE_WEIGHT)
                 covered = longest_end
 
-    def _count_patterns(self, text: str, weights: list[tuple[int, float]], counts: dict[int, float]) -> None:
-        """Like `_count` for the `re:` phrases: `weights` holds (offset, weight) for each
-        sentence of `text`, and a match takes the weight of the sentence it starts in."""
-        starts = [start for start, _ in weights]
-        folded = text.lower()
+    def _count_patterns(self, sentences: list[tuple[str, float]], counts: dict[int, float]) -> None:
+        """Like `_count` for the `re:` phrases, matched in each sentence (text, weight) that
+        holds the pattern's literal part: most sentences are never searched."""
         for index, synonym, pattern, needle in self._patterns:
-            if needle not in folded:
-                continue
-            for match in pattern.finditer(text):
-                weight = weights[bisect_right(starts, match.start()) - 1][1]
-                counts[index] = counts.get(index, 0.0) + weight * (1.0 if synonym else PHRASE_WEIGHT)
+            for sentence, weight in sentences:
+                if needle in sentence.lower():
+                    for _ in pattern.finditer(sentence):
+                        counts[index] = counts.get(index, 0.0) + weight * (1.0 if synonym else PHRASE_WEIGHT)
 
     def _scores(self, paper: Paper) -> dict[int, float]:
         """Tag index -> the evidence for it in the paper."""
         counts: dict[int, float] = {}
         title = WORD_RE.findall(paper.title)
         self._count(title, [TITLE_WEIGHT] * len(title), counts)
-        self._count_patterns(paper.title, [(0, TITLE_WEIGHT)], counts)
+        self._count_patterns([(paper.title, TITLE_WEIGHT)], counts)
         # the abstract's words in one list, each with the weight of its sentence
         tokens: list[str] = []
         token_weights: list[float] = []
-        sentence_weights: list[tuple[int, float]] = []
+        sentences: list[tuple[str, float]] = []
+        abstract = paper.abstract
         start = 0
-        for end in [m.start() for m in _SENTENCE_END_RE.finditer(paper.abstract)] + [len(paper.abstract)]:
-            sentence = paper.abstract[start:end]
+        for end in [m.start() + 1 for m in _SENTENCE_END_RE.finditer(abstract)] + [len(abstract)]:
+            sentence = abstract[start:end]
             words = WORD_RE.findall(sentence)
-            weight = OWN_WORK_WEIGHT if _OWN_WORK_RE.search(sentence) else 1.0
+            weight = OWN_WORK_WEIGHT if _says_own_work(words) else 1.0
             tokens += words
             token_weights += [weight] * len(words)
-            sentence_weights.append((start, weight))
+            sentences.append((sentence, weight))
             start = end
         self._count(tokens, token_weights, counts)
-        self._count_patterns(paper.abstract, sentence_weights, counts)
+        self._count_patterns(sentences, counts)
         # a tag counts once for the keywords, however many of its names they repeat
         for index in {i for keyword in paper.ai_keywords for i in self._keyword_tags(keyword)}:
             counts[index] = counts.get(index, 0.0) + KEYWORD_WEIGHT
@@ -323,6 +324,15 @@ class Taxonomy:
     def _display_name(self, name: str) -> str:
         tag = self.tag_named(name)
         return tag.name if tag else str(name).strip()
+
+
+def _says_own_work(words: list[str]) -> bool:
+    """Whether a sentence's words say what the paper does: "we", "our", "this paper"."""
+    if not _OWN_WORK_WORDS.isdisjoint(words):
+        return True
+    return not _THIS_WORDS.isdisjoint(words) and any(
+        word.casefold() == "this" and words[i + 1].casefold() in _THIS_WORK for i, word in enumerate(words[:-1])
+    )
 
 
 def _slug(slug, name: str) -> str:
