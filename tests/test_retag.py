@@ -9,14 +9,14 @@ from conftest import REPO
 
 from dailypapers import posts
 from dailypapers.ingest.frontmatter import read_fields
-from dailypapers.ingest.importer import retag_all
+from dailypapers.ingest.retag import retag_all
 from dailypapers.ingest.tagging import Taxonomy
 from dailypapers.model import Paper
 from dailypapers.store import PostStore
 
 KEYS = frozenset({"title", "ai_keywords", "tags", "manual"})
 PAPER = Paper(
-    title="Agents for GUI navigation: a benchmark",
+    title="Agents & GUI navigation: a benchmark",
     abstract="We propose a benchmark of web agents.\n\nA second paragraph with *stars*.",
     day=date(2026, 1, 7),
     published=date(2026, 1, 6),
@@ -48,7 +48,7 @@ def test_hand_written_block_lists_comments_and_crlf_read_alone():
 @pytest.mark.parametrize(
     "front",
     [
-        "title: &t A title\ntags: [*t]\n",  # an anchor and alias: the full parse refuses them
+        "title: &t A title\ntags: [*t]\n",  # an alias: the full parse refuses it
         "'title': A title\n",  # a quoted key
         "? title\n: A title\n",  # a complex key
         "title: [unclosed\n",  # not YAML
@@ -90,3 +90,19 @@ def test_retag_of_a_post_with_an_anchor_goes_through_the_full_parse_and_is_refus
     summary = retag_all(tmp_path / "content", Taxonomy.load(REPO / "tags.yaml"))
     assert summary.updated == 0
     assert len(summary.errors) == 1 and summary.errors[0].startswith(str(Path(path)))
+
+
+def test_forked_workers_retag_as_one_process_does_in_the_files_order(tmp_path, monkeypatch):
+    taxonomy = Taxonomy.load(REPO / "tags.yaml")
+    trees = {}
+    for processes in (1, 2):
+        store = PostStore(tmp_path / str(processes))
+        for number in range(12):
+            stale = posts.post_from_paper(PAPER, f"p{number:02}", ["Old Tag"] if number % 3 else taxonomy.tags_for(PAPER))
+            store.save(store.path_for(PAPER.day, f"p{number:02}"), stale)
+        monkeypatch.setattr("dailypapers.ingest.retag.PARALLEL_MIN_POSTS", 5)
+        summary = retag_all(tmp_path / str(processes), taxonomy, processes=processes)
+        assert (summary.updated, summary.unchanged, summary.errors) == (8, 4, [])
+        assert [path.name for path in summary.changed_paths] == [f"p{n:02}.md" for n in range(12) if n % 3]
+        trees[processes] = sorted((p.name, p.read_text(encoding="utf-8")) for p in (tmp_path / str(processes)).rglob("*.md"))
+    assert trees[1] == trees[2]

@@ -49,7 +49,7 @@ def read_fields(text: str, keys: frozenset[str]) -> tuple[dict, str] | None:
         if keep:
             chosen.append(line)
     front = "".join(chosen)
-    if "*" in front or "&" in front:  # an alias or anchor: the full parse decides (it refuses aliases)
+    if posts.may_hold_alias(front):  # the full parse refuses aliases and says so
         return None
     try:
         meta = yaml.load(front, Loader=_Loader) if front else {}

@@ -19,7 +19,6 @@ from .. import posts
 from . import hfapi, textcopy
 from ..model import SOURCE_RANK, Paper, ParseResult, merge, one_line, slugify, title_key
 from ..store import PostStore
-from .frontmatter import read_fields
 from .inputs import InputError, read_input_text
 from .tagging import Taxonomy
 
@@ -133,7 +132,7 @@ class PostIndex:
         return slug
 
 
-def _tags(taxonomy: Taxonomy, paper: Paper, existing: posts.Post | None) -> list[str]:
+def computed_tags(taxonomy: Taxonomy, paper: Paper, existing: posts.Post | None) -> list[str]:
     """The paper's computed tags, around those a person set in the post."""
     meta = existing.meta if existing else {}
     return taxonomy.tags_for(paper, meta.get(posts.EXTRA_TAGS_KEY) or [], meta.get(posts.REMOVED_TAGS_KEY) or [])
@@ -160,7 +159,7 @@ def _import_paper(record: _Record, index, store, taxonomy, summary, dry_run) -> 
         path, existing = found
         summary.notices.extend(_merge_notices(record, path, existing))
         merged = merge(posts.paper_from_post(existing), paper)
-        post = posts.post_from_paper(merged, existing.slug, _tags(taxonomy, merged, existing), existing)
+        post = posts.post_from_paper(merged, existing.slug, computed_tags(taxonomy, merged, existing), existing)
     else:
         existing = None
         merged = paper
@@ -227,58 +226,3 @@ def import_files(
                     records.append(record)
         import_records(records, store, taxonomy, summary, dry_run)
     return summary
-
-
-def retag_all(content_dir: Path, taxonomy: Taxonomy, dry_run: bool = False) -> ImportSummary:
-    """Re-apply the taxonomy to every post; only `tags` changes, hand-set tags stay (a
-    renamed or merged tag's old name becomes its new one). A post is read in full only when
-    its tags change (or its tag keys cannot be read alone): most retags change few posts."""
-    summary = ImportSummary()
-    store = PostStore(content_dir)
-    with store.lock(clear_leftovers=not dry_run):
-        problems: dict[str, str] = {}
-        files = store.scan(problems)
-        summary.errors.extend(problems.values())
-        changed = []
-        for name, _, _ in files:
-            try:
-                text = Path(name).read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
-                changed.append((name, 0, 0))  # the full read reports it
-                continue
-            fields = read_fields(text, _RETAG_KEYS)
-            if fields is None or _retagged(taxonomy, posts.Post(*fields)) != fields[0].get(posts.TAGS_KEY):
-                changed.append((name, 0, 0))
-            else:
-                summary.unchanged += 1
-        for stored in store.load_all(summary.errors, changed):
-            existing = stored.post
-            tags = _retagged(taxonomy, existing)
-            if tags == existing.meta.get(posts.TAGS_KEY):
-                summary.unchanged += 1
-                continue
-            existing.meta[posts.TAGS_KEY] = tags
-            if not dry_run:
-                store.save(stored.path, existing)
-            summary.updated += 1
-            summary.changed_paths.append(stored.path)
-    return summary
-
-
-# What a post's tags depend on: read alone by `read_fields` (see paper_from_post)
-_RETAG_KEYS = frozenset(
-    {"title", "ai_keywords", posts.TAGS_KEY, posts.EXTRA_TAGS_KEY, posts.REMOVED_TAGS_KEY, posts.MANUAL_KEY}
-)
-
-
-def _retagged(taxonomy: Taxonomy, post: posts.Post) -> list[str] | None:
-    """The post's tags under `taxonomy`: a hand-set list keeps its tags, old names renamed."""
-    if posts.TAGS_KEY in post.manual:
-        current = post.meta.get(posts.TAGS_KEY)
-        return taxonomy.canonical_names(current) if current else current
-    paper = Paper(
-        title=str(post.meta.get("title", "")),
-        abstract=posts.unescape_markdown(post.body.strip()),
-        ai_keywords=post.meta.get("ai_keywords") or [],
-    )
-    return _tags(taxonomy, paper, post)

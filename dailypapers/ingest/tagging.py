@@ -35,7 +35,7 @@ OWN_WORK_WEIGHT = 1.5  # a sentence of the abstract saying what the paper does
 KEYWORD_WEIGHT = 1.0  # an ai_keyword naming a tag: one more mention
 MIN_SCORE = 3.0  # a title synonym, or about three mentions in the abstract and keywords
 
-_ENTRY_KEYS = {"name", "slug", "aliases", "implies", "min_score", "max_rank", "phrases", "synonyms", "exclude"}
+_ENTRY_KEYS = {"name", "slug", "aliases", "implies", "only_with", "min_score", "max_rank", "phrases", "synonyms", "exclude"}
 _SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # a slug is a URL path segment: nothing else
 # A sentence ends at . ! or ? before a space and a capital or digit (the match starts at the
 # stop: a leading character class lets the regex engine skip ahead, a lookbehind would not).
@@ -87,6 +87,8 @@ class Taxonomy:
         self._min_scores: list[float] = []
         self._max_ranks: list[int] = []  # a broad tag is given only among a paper's best few
         self._implies: dict[str, list[str]] = {}  # a subtopic's tag -> its parents' (GUI agents -> Agents)
+        # a broad tag -> the tags one of which it needs beside it (Language Models: Pretraining, ...)
+        self._only_with: dict[str, set[str]] = {}
         # The literal phrases as a trie of words: word -> {next word -> ..., _END: _Phrase}.
         # Most words of a text start no phrase and cost one dict lookup.
         self._trie: dict = {}
@@ -158,6 +160,11 @@ class Taxonomy:
         if None in implied:
             raise ValueError(f"'implies' names a tag that does not exist: {entry['implies']!r}")
         self._implies[tag.name] = [t.name for t in implied]
+        companions = [self.by_name.get(name.casefold()) for name in _string_list(entry, "only_with")]
+        if None in companions:
+            raise ValueError(f"'only_with' names a tag that does not exist: {entry['only_with']!r}")
+        if companions:
+            self._only_with[tag.name] = {t.name for t in companions}
         for alias in entry.get("aliases") or []:
             name, slug = (alias.get("name"), alias.get("slug")) if isinstance(alias, dict) else (alias, None)
             if not isinstance(name, str) or not name.strip():
@@ -273,7 +280,8 @@ class Taxonomy:
         """Names of the paper's tags, best first: tags scoring at least their `min_score`
         (MIN_SCORE unless tags.yaml says otherwise) and ranking within their `max_rank` among
         the paper's scores, or, when none does, the best of those that matched at all; none
-        when nothing matched. A tag brings the tags it `implies` right after it.
+        when nothing matched. A tag with `only_with` needs one of those tags beside it. A tag
+        brings the tags it `implies` right after it.
 
         `extra` (tags a person added) come first and are always kept; `removed` (computed
         tags a person struck) are left out. Names are matched to the taxonomy's case-blind,
@@ -285,8 +293,10 @@ class Taxonomy:
             for rank, (index, score) in enumerate(scored)
             if score >= self._min_scores[index] - 1e-9 and rank < self._max_ranks[index]
         ]
-        if not computed and scored:
-            computed = [self.tags[scored[0][0]].name]
+        present = set(computed)
+        computed = [name for name in computed if name not in self._only_with or self._only_with[name] & present]
+        if not computed:  # the best tag that can stand alone
+            computed = [self.tags[i].name for i, _ in scored if self.tags[i].name not in self._only_with][:1]
         computed = list(dict.fromkeys(n for name in computed for n in (name, *self._implies.get(name, ()))))
         names = self.canonical_names(extra)
         struck = set(self.canonical_names(removed))
