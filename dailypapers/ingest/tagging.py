@@ -34,6 +34,7 @@ PHRASE_WEIGHT = 0.6  # a phrase (a signal, not a name of the topic): in the titl
 OWN_WORK_WEIGHT = 1.5  # a sentence of the abstract saying what the paper does
 KEYWORD_WEIGHT = 1.0  # an ai_keyword naming a tag: one more mention
 MIN_SCORE = 3.0  # a title synonym, or about three mentions in the abstract and keywords
+FALLBACK_MIN_SCORE = 1.5  # a paper's only tag needs more than a passing mention (0.3% of papers get none)
 
 _ENTRY_KEYS = {"name", "slug", "aliases", "implies", "only_with", "min_score", "max_rank", "phrases", "synonyms", "exclude"}
 _SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # a slug is a URL path segment: nothing else
@@ -279,8 +280,8 @@ class Taxonomy:
     def tags_for(self, paper: Paper, extra: Sequence[str] = (), removed: Sequence[str] = ()) -> list[str]:
         """Names of the paper's tags, best first: tags scoring at least their `min_score`
         (MIN_SCORE unless tags.yaml says otherwise) and ranking within their `max_rank` among
-        the paper's scores, or, when none does, the best of those that matched at all; none
-        when nothing matched. A tag with `only_with` needs one of those tags beside it. A tag
+        the paper's scores, or, when none does, the best of those scoring FALLBACK_MIN_SCORE;
+        none when nothing did. A tag with `only_with` needs one of those tags beside it. A tag
         brings the tags it `implies` right after it.
 
         `extra` (tags a person added) come first and are always kept; `removed` (computed
@@ -295,8 +296,12 @@ class Taxonomy:
         ]
         present = set(computed)
         computed = [name for name in computed if name not in self._only_with or self._only_with[name] & present]
-        if not computed:  # the best tag that can stand alone
-            computed = [self.tags[i].name for i, _ in scored if self.tags[i].name not in self._only_with][:1]
+        if not computed:  # the best tag that can stand alone, if it is more than a passing mention
+            computed = [
+                self.tags[i].name
+                for i, score in scored
+                if score >= FALLBACK_MIN_SCORE - 1e-9 and self.tags[i].name not in self._only_with
+            ][:1]
         computed = list(dict.fromkeys(n for name in computed for n in (name, *self._implies.get(name, ()))))
         names = self.canonical_names(extra)
         struck = set(self.canonical_names(removed))
