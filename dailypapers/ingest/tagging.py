@@ -215,7 +215,7 @@ class Taxonomy:
         Where phrases overlap, the longest wins: "vision-language model" counts for
         Multimodal, not also for Language Models. Inside one of a tag's `exclude` phrases, its
         phrases do not count."""
-        words = [token.casefold() for token in tokens]
+        words = " ".join(tokens).casefold().split(" ")  # words hold no spaces: one call for all
         end = len(words)
         trie = self._trie
         covered = 0  # words before this belong to a phrase already counted
@@ -241,10 +241,13 @@ class Taxonomy:
                         counts[index] = counts.get(index, 0.0) + weight * (1.0 if synonym else PHRASE_WEIGHT)
                 covered = longest_end
 
-    def _count_patterns(self, sentences: list[tuple[str, float]], counts: dict[int, float]) -> None:
-        """Like `_count` for the `re:` phrases, matched in each sentence (text, weight) that
-        holds the pattern's literal part: most sentences are never searched."""
+    def _count_patterns(self, text: str, sentences: list[tuple[str, float]], counts: dict[int, float]) -> None:
+        """Like `_count` for the `re:` phrases, matched in each sentence (text, weight) of
+        `text` that holds the pattern's literal part: most texts and sentences are never searched."""
+        folded = text.lower()
         for index, synonym, pattern, needle in self._patterns:
+            if needle not in folded:
+                continue
             for sentence, weight in sentences:
                 if needle in sentence.lower():
                     for _ in pattern.finditer(sentence):
@@ -255,7 +258,7 @@ class Taxonomy:
         counts: dict[int, float] = {}
         title = WORD_RE.findall(paper.title)
         self._count(title, [TITLE_WEIGHT] * len(title), counts)
-        self._count_patterns([(paper.title, TITLE_WEIGHT)], counts)
+        self._count_patterns(paper.title, [(paper.title, TITLE_WEIGHT)], counts)
         # the abstract's words in one list, each with the weight of its sentence
         tokens: list[str] = []
         token_weights: list[float] = []
@@ -271,7 +274,7 @@ class Taxonomy:
             sentences.append((sentence, weight))
             start = end
         self._count(tokens, token_weights, counts)
-        self._count_patterns(sentences, counts)
+        self._count_patterns(abstract, sentences, counts)
         # a tag counts once for the keywords, however many of its names they repeat
         for index in {i for keyword in paper.ai_keywords for i in self._keyword_tags(keyword)}:
             counts[index] = counts.get(index, 0.0) + KEYWORD_WEIGHT
