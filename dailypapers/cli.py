@@ -14,7 +14,8 @@ from pathlib import Path
 
 from . import settings as settings_module
 from .ingest import fetch
-from .ingest.importer import import_files, retag_all
+from .ingest.importer import import_files
+from .ingest.retag import retag_all
 from .ingest.inputs import InputError
 from .ingest.rawstore import RawStore
 from .ingest.tagging import Taxonomy, TaxonomyError
@@ -109,7 +110,9 @@ def cmd_fetch(args, settings, taxonomy) -> int:
 
 
 def cmd_retag(args, settings, taxonomy) -> int:
-    summary = retag_all(Path(settings["CONTENT_DIR"]), taxonomy, dry_run=args.dry_run)
+    summary = retag_all(
+        Path(settings["CONTENT_DIR"]), taxonomy, dry_run=args.dry_run, processes=settings["BUILD_PROCESSES"]
+    )
     _print_errors(summary.errors)
     for path in summary.changed_paths if args.dry_run else ():
         print(f"would retag {path}")

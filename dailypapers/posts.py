@@ -207,6 +207,11 @@ def render(post: Post) -> str:
     return FRONT_MATTER_DELIMITER + front + FRONT_MATTER_DELIMITER + "\n" + post.body.rstrip("\n") + "\n"
 
 
+def may_hold_alias(front: str) -> bool:
+    """Whether YAML text may hold an alias (`*name`), which posts refuse."""
+    return _MAYBE_ALIAS.search(front) is not None
+
+
 def parse(text: str) -> Post:
     """Split a post file into front matter and body. Raises PostError.
     A byte-order mark and CRLF line endings (an editor on Windows) read like any post."""
@@ -220,7 +225,7 @@ def parse(text: str) -> Post:
         raise PostError("front matter has no closing '---' line")
     try:
         front = text[len(FRONT_MATTER_DELIMITER) : end + 1]
-        meta = yaml.load(front, Loader=_NoAliasLoader if _MAYBE_ALIAS.search(front) else _Loader)
+        meta = yaml.load(front, Loader=_NoAliasLoader if may_hold_alias(front) else _Loader)
     except yaml.YAMLError as error:
         raise PostError(f"front matter is not valid YAML: {error}") from None
     if not isinstance(meta, dict):
@@ -235,10 +240,11 @@ def parse(text: str) -> Post:
 _KIND_NAMES = {str: "text", int: "a whole number", date: "a date (YYYY-MM-DD)", list: "a list", bool: "true or false"}
 
 
-def problems(meta: dict) -> list[str]:
-    """What is wrong with a post's front matter, one `key: what` line each."""
+def problems(meta: dict, only: frozenset[str] | None = None) -> list[str]:
+    """What is wrong with a post's front matter, one `key: what` line each; with `only`,
+    with those keys alone."""
     found = []
-    for field in FIELDS:
+    for field in FIELDS if only is None else [f for f in FIELDS if f.key in only]:
         value = meta.get(field.key)
         if value is None or value == "" or value == []:
             if field.required:

@@ -108,11 +108,15 @@ def corpus_report(taxonomy: Taxonomy, corpus: Path) -> None:
 
 
 def sample(corpus: Path, size: int, seed: int) -> None:
-    """Papers to label: drawn with a fixed seed from the corpus, the training set left out.
-    Printed as label entries with empty tags, to be filled in before running the tagger."""
-    training = {e["arxiv_id"] for e in yaml.safe_load(LABEL_SETS["training"].read_text(encoding="utf-8"))["papers"]}
+    """Papers to label: drawn with a fixed seed from the corpus, the papers of both label sets
+    left out. Printed as label entries with empty tags, to be filled in before running the tagger."""
+    labelled = {
+        entry["arxiv_id"]
+        for path in LABEL_SETS.values()
+        for entry in yaml.safe_load(path.read_text(encoding="utf-8"))["papers"]
+    }
     papers = {p.arxiv_id: p for p in corpus_papers(corpus).values() if p.arxiv_id}
-    chosen = random.Random(seed).sample(sorted(set(papers) - training), size)
+    chosen = random.Random(seed).sample(sorted(set(papers) - labelled), size)
     entries = [
         {
             "arxiv_id": arxiv_id,

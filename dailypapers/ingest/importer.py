@@ -132,7 +132,7 @@ class PostIndex:
         return slug
 
 
-def _tags(taxonomy: Taxonomy, paper: Paper, existing: posts.Post | None) -> list[str]:
+def computed_tags(taxonomy: Taxonomy, paper: Paper, existing: posts.Post | None) -> list[str]:
     """The paper's computed tags, around those a person set in the post."""
     meta = existing.meta if existing else {}
     return taxonomy.tags_for(paper, meta.get(posts.EXTRA_TAGS_KEY) or [], meta.get(posts.REMOVED_TAGS_KEY) or [])
@@ -159,7 +159,7 @@ def _import_paper(record: _Record, index, store, taxonomy, summary, dry_run) -> 
         path, existing = found
         summary.notices.extend(_merge_notices(record, path, existing))
         merged = merge(posts.paper_from_post(existing), paper)
-        post = posts.post_from_paper(merged, existing.slug, _tags(taxonomy, merged, existing), existing)
+        post = posts.post_from_paper(merged, existing.slug, computed_tags(taxonomy, merged, existing), existing)
     else:
         existing = None
         merged = paper
@@ -225,28 +225,4 @@ def import_files(
                 else:
                     records.append(record)
         import_records(records, store, taxonomy, summary, dry_run)
-    return summary
-
-
-def retag_all(content_dir: Path, taxonomy: Taxonomy, dry_run: bool = False) -> ImportSummary:
-    """Re-apply the taxonomy to every post; only `tags` changes, hand-set tags stay (a
-    renamed or merged tag's old name becomes its new one)."""
-    summary = ImportSummary()
-    store = PostStore(content_dir)
-    with store.lock(clear_leftovers=not dry_run):
-        for stored in store.load_all(summary.errors):
-            existing = stored.post
-            if posts.TAGS_KEY in existing.manual:  # the person's list: only old tag names renamed
-                current = existing.meta.get(posts.TAGS_KEY)
-                tags = taxonomy.canonical_names(current) if current else current
-            else:
-                tags = _tags(taxonomy, posts.paper_from_post(existing), existing)
-            if tags == existing.meta.get(posts.TAGS_KEY):
-                summary.unchanged += 1
-                continue
-            existing.meta[posts.TAGS_KEY] = tags
-            if not dry_run:
-                store.save(stored.path, existing)
-            summary.updated += 1
-            summary.changed_paths.append(stored.path)
     return summary

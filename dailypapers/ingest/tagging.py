@@ -15,7 +15,6 @@ grows with the size of the taxonomy. Only `re:` phrases run a regular expression
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,11 +34,16 @@ PHRASE_WEIGHT = 0.6  # a phrase (a signal, not a name of the topic): in the titl
 OWN_WORK_WEIGHT = 1.5  # a sentence of the abstract saying what the paper does
 KEYWORD_WEIGHT = 1.0  # an ai_keyword naming a tag: one more mention
 MIN_SCORE = 3.0  # a title synonym, or about three mentions in the abstract and keywords
+FALLBACK_MIN_SCORE = 1.5  # a paper's only tag needs more than a passing mention (0.3% of papers get none)
 
-_ENTRY_KEYS = {"name", "slug", "aliases", "implies", "min_score", "max_rank", "phrases", "synonyms", "exclude"}
+_ENTRY_KEYS = {"name", "slug", "aliases", "implies", "only_with", "min_score", "max_rank", "phrases", "synonyms", "exclude"}
 _SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # a slug is a URL path segment: nothing else
-_SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\d])")
-_OWN_WORK_RE = re.compile(r"\b(?:we|our|this (?:paper|work|study|report|survey))\b", re.IGNORECASE)
+# A sentence ends at . ! or ? before a space and a capital or digit (the match starts at the
+# stop: a leading character class lets the regex engine skip ahead, a lookbehind would not).
+_SENTENCE_END_RE = re.compile(r"[.!?]\s+(?=[A-Z\d])")
+_OWN_WORK_WORDS = {"we", "our", "We", "Our", "WE", "OUR"}  # "we propose", "our method"
+_THIS_WORDS = {"this", "This", "THIS"}
+_THIS_WORK = {"paper", "work", "study", "report", "survey"}  # "this paper shows"
 
 # What a literal phrase may hold; its punctuation separates words like a space does.
 _LITERAL_RE = re.compile(r"[\w\s\-./']+")
@@ -84,6 +88,8 @@ class Taxonomy:
         self._min_scores: list[float] = []
         self._max_ranks: list[int] = []  # a broad tag is given only among a paper's best few
         self._implies: dict[str, list[str]] = {}  # a subtopic's tag -> its parents' (GUI agents -> Agents)
+        # a broad tag -> the tags one of which it needs beside it (Language Models: Pretraining, ...)
+        self._only_with: dict[str, set[str]] = {}
         # The literal phrases as a trie of words: word -> {next word -> ..., _END: _Phrase}.
         # Most words of a text start no phrase and cost one dict lookup.
         self._trie: dict = {}
@@ -155,6 +161,11 @@ class Taxonomy:
         if None in implied:
             raise ValueError(f"'implies' names a tag that does not exist: {entry['implies']!r}")
         self._implies[tag.name] = [t.name for t in implied]
+        companions = [self.by_name.get(name.casefold()) for name in _string_list(entry, "only_with")]
+        if None in companions:
+            raise ValueError(f"'only_with' names a tag that does not exist: {entry['only_with']!r}")
+        if companions:
+            self._only_with[tag.name] = {t.name for t in companions}
         for alias in entry.get("aliases") or []:
             name, slug = (alias.get("name"), alias.get("slug")) if isinstance(alias, dict) else (alias, None)
             if not isinstance(name, str) or not name.strip():
@@ -204,7 +215,7 @@ class Taxonomy:
         Where phrases overlap, the longest wins: "vision-language model" counts for
         Multimodal, not also for Language Models. Inside one of a tag's `exclude` phrases, its
         phrases do not count."""
-        words = [token.casefold() for token in tokens]
+        words = " ".join(tokens).casefold().split(" ")  # words hold no spaces: one call for all
         end = len(words)
         trie = self._trie
         covered = 0  # words before this belong to a phrase already counted
@@ -223,46 +234,47 @@ class Taxonomy:
                         longest, longest_end = found, position
                 node = node.get(words[position]) if position < end else None
             if longest is not None and start >= covered:
-                capitals = all(len(t) > 1 and t.isupper() for t in tokens[start:longest_end])
+                capitals = longest.lower_case and all(len(t) > 1 and t.isupper() for t in tokens[start:longest_end])
                 weight = weights[start]
                 for index, synonym in longest.tags.items():
                     if excluded.get(index, 0) <= start and not (capitals and index in longest.lower_case):
                         counts[index] = counts.get(index, 0.0) + weight * (1.0 if synonym else PHRASE_WEIGHT)
                 covered = longest_end
 
-    def _count_patterns(self, text: str, weights: list[tuple[int, float]], counts: dict[int, float]) -> None:
-        """Like `_count` for the `re:` phrases: `weights` holds (offset, weight) for each
-        sentence of `text`, and a match takes the weight of the sentence it starts in."""
-        starts = [start for start, _ in weights]
+    def _count_patterns(self, text: str, sentences: list[tuple[str, float]], counts: dict[int, float]) -> None:
+        """Like `_count` for the `re:` phrases, matched in each sentence (text, weight) of
+        `text` that holds the pattern's literal part: most texts and sentences are never searched."""
         folded = text.lower()
         for index, synonym, pattern, needle in self._patterns:
             if needle not in folded:
                 continue
-            for match in pattern.finditer(text):
-                weight = weights[bisect_right(starts, match.start()) - 1][1]
-                counts[index] = counts.get(index, 0.0) + weight * (1.0 if synonym else PHRASE_WEIGHT)
+            for sentence, weight in sentences:
+                if needle in sentence.lower():
+                    for _ in pattern.finditer(sentence):
+                        counts[index] = counts.get(index, 0.0) + weight * (1.0 if synonym else PHRASE_WEIGHT)
 
     def _scores(self, paper: Paper) -> dict[int, float]:
         """Tag index -> the evidence for it in the paper."""
         counts: dict[int, float] = {}
         title = WORD_RE.findall(paper.title)
         self._count(title, [TITLE_WEIGHT] * len(title), counts)
-        self._count_patterns(paper.title, [(0, TITLE_WEIGHT)], counts)
+        self._count_patterns(paper.title, [(paper.title, TITLE_WEIGHT)], counts)
         # the abstract's words in one list, each with the weight of its sentence
         tokens: list[str] = []
         token_weights: list[float] = []
-        sentence_weights: list[tuple[int, float]] = []
+        sentences: list[tuple[str, float]] = []
+        abstract = paper.abstract
         start = 0
-        for end in [m.start() for m in _SENTENCE_END_RE.finditer(paper.abstract)] + [len(paper.abstract)]:
-            sentence = paper.abstract[start:end]
+        for end in [m.start() + 1 for m in _SENTENCE_END_RE.finditer(abstract)] + [len(abstract)]:
+            sentence = abstract[start:end]
             words = WORD_RE.findall(sentence)
-            weight = OWN_WORK_WEIGHT if _OWN_WORK_RE.search(sentence) else 1.0
+            weight = OWN_WORK_WEIGHT if _says_own_work(words) else 1.0
             tokens += words
             token_weights += [weight] * len(words)
-            sentence_weights.append((start, weight))
+            sentences.append((sentence, weight))
             start = end
         self._count(tokens, token_weights, counts)
-        self._count_patterns(paper.abstract, sentence_weights, counts)
+        self._count_patterns(abstract, sentences, counts)
         # a tag counts once for the keywords, however many of its names they repeat
         for index in {i for keyword in paper.ai_keywords for i in self._keyword_tags(keyword)}:
             counts[index] = counts.get(index, 0.0) + KEYWORD_WEIGHT
@@ -271,8 +283,9 @@ class Taxonomy:
     def tags_for(self, paper: Paper, extra: Sequence[str] = (), removed: Sequence[str] = ()) -> list[str]:
         """Names of the paper's tags, best first: tags scoring at least their `min_score`
         (MIN_SCORE unless tags.yaml says otherwise) and ranking within their `max_rank` among
-        the paper's scores, or, when none does, the best of those that matched at all; none
-        when nothing matched. A tag brings the tags it `implies` right after it.
+        the paper's scores, or, when none does, the best of those scoring FALLBACK_MIN_SCORE;
+        none when nothing did. A tag with `only_with` needs one of those tags beside it. A tag
+        brings the tags it `implies` right after it.
 
         `extra` (tags a person added) come first and are always kept; `removed` (computed
         tags a person struck) are left out. Names are matched to the taxonomy's case-blind,
@@ -284,8 +297,14 @@ class Taxonomy:
             for rank, (index, score) in enumerate(scored)
             if score >= self._min_scores[index] - 1e-9 and rank < self._max_ranks[index]
         ]
-        if not computed and scored:
-            computed = [self.tags[scored[0][0]].name]
+        present = set(computed)
+        computed = [name for name in computed if name not in self._only_with or self._only_with[name] & present]
+        if not computed:  # the best tag that can stand alone, if it is more than a passing mention
+            computed = [
+                self.tags[i].name
+                for i, score in scored
+                if score >= FALLBACK_MIN_SCORE - 1e-9 and self.tags[i].name not in self._only_with
+            ][:1]
         computed = list(dict.fromkeys(n for name in computed for n in (name, *self._implies.get(name, ()))))
         names = self.canonical_names(extra)
         struck = set(self.canonical_names(removed))
@@ -323,6 +342,15 @@ class Taxonomy:
     def _display_name(self, name: str) -> str:
         tag = self.tag_named(name)
         return tag.name if tag else str(name).strip()
+
+
+def _says_own_work(words: list[str]) -> bool:
+    """Whether a sentence's words say what the paper does: "we", "our", "this paper"."""
+    if not _OWN_WORK_WORDS.isdisjoint(words):
+        return True
+    return not _THIS_WORDS.isdisjoint(words) and any(
+        word.casefold() == "this" and words[i + 1].casefold() in _THIS_WORK for i, word in enumerate(words[:-1])
+    )
 
 
 def _slug(slug, name: str) -> str:
