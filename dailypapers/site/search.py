@@ -35,7 +35,7 @@ from .searchrecords import PaperRecord, RecordError, read_record, record_html, s
 PAGEFIND = [sys.executable, "-m", "pagefind_bin"]
 BUNDLES = "pagefind"  # under the site folder
 PAPER_PAGES = "*/*/index.html"  # under a month's folder: DD/slug/index.html
-BUNDLE_PAPERS = 6_000  # Pagefind needs 150-220 KiB a paper: 0.9-1.3 GiB for as many
+BUNDLE_PAPERS = 4_500  # Pagefind needs 150-200 KiB a paper (real, benchmark): 0.65-0.9 GiB for as many
 FACETS = "facets.json"  # in each bundle, and summed in pagefind/
 TITLE_WORDS = "title-words.txt"  # in pagefind/
 _TITLE_WORD = re.compile(r"[^\W\d_]{4,}")
@@ -108,11 +108,14 @@ def pagefind_version(pagefind: list[str]) -> str:
 
 
 def source_digest(pages: list[Path], site: Path, settings: bytes, version: str) -> str:
-    """Of every page's path and bytes, Pagefind's version, its settings and the record format."""
+    """Of every page's path, size and modification time, Pagefind's version, its settings and
+    the record format. The build rewrites a page only when its bytes change (output.py), so
+    its time stands for its bytes, and a day added costs a stat of each page, not a read."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update(version.encode() + b"\0" + settings + b"\0" + RECORD_FORMAT + b"\0")
     for page in pages:
-        digest.update(page.relative_to(site).as_posix().encode() + b"\0" + page.read_bytes() + b"\0")
+        stat = page.stat()
+        digest.update(f"{page.relative_to(site).as_posix()}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
     return digest.hexdigest()
 
 
