@@ -138,8 +138,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("site", type=Path, help="a built, indexed site (output/)")
     parser.add_argument("--per-kind", type=int, default=50)
     parser.add_argument("--seed", type=int, default=2, help="which papers (1 was used to tune the ranking)")
+    parser.add_argument("--kinds", default=",".join(KINDS), help="which kinds of query, comma-separated")
     args = parser.parse_args(argv)
-    made = queries(load_records(args.site), args.per_kind, args.seed)
+    kinds = args.kinds.split(",")
+    made = [query for query in queries(load_records(args.site), args.per_kind, args.seed) if query[0] in kinds]
     server, base = serve(args.site)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM)

@@ -9,6 +9,7 @@ Needs what tests/test_browser.py needs: /usr/bin/chromium and node_modules/axe-c
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 import threading
@@ -37,6 +38,7 @@ from test_browser import (  # noqa: F401 - browser is a fixture
 
 from dailypapers import posts
 from dailypapers.site.search import paper_pages_by_month, read_records
+from dailypapers.site.searchrecords import surname
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 from search_quality import queries  # noqa: E402
@@ -239,6 +241,27 @@ def test_what_readers_type_finds_the_paper(page, servers, site):
         if url not in urls[: limits[kind]]:
             misses.append((kind, query, urls.index(url) + 1 if url in urls else None))
     assert misses == []
+
+
+def test_a_common_surname_finds_its_first_authors_papers_first(page, servers, site):
+    """facets.json lists the surnames of many first authors (4 papers or more in a large
+    archive; here every one, so each query takes that path): a surname and a title word then
+    find the paper in the top 3, and the first result is that surname's own paper."""
+    path = site.output / "pagefind" / "facets.json"
+    saved = path.read_text(encoding="utf-8")
+    facets = json.loads(saved)
+    by_url = {record.url: record for record in records(site)}
+    facets["first_authors"] = sorted({surname(record.authors[0]) for record in by_url.values() if record.authors})
+    path.write_text(json.dumps(facets), encoding="utf-8")
+    try:
+        made = [query for query in queries(list(by_url.values()), per_kind=12, seed=3) if query[0] == "author"]
+        assert len(made) == 12
+        for _, query, url in made:
+            urls = found(page, servers["root"], query)
+            assert url in urls[:3], (query, urls.index(url) + 1 if url in urls else None)
+            assert surname(by_url[urls[0]].authors[0]) == surname(by_url[url].authors[0]), query
+    finally:
+        path.write_text(saved, encoding="utf-8")
 
 
 def test_an_id_not_in_the_archive_says_so_and_helps(page, servers):

@@ -7,13 +7,15 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pytest
 from conftest import Site
 
 from dailypapers import posts
-from dailypapers.site.searchrecords import read_record, record_html
+from dailypapers.site.search import COMMON_SURNAME, paper_pages_by_month, read_records
+from dailypapers.site.searchrecords import read_record, record_html, surname
 
 pytestmark = [pytest.mark.slow]
 
@@ -44,6 +46,10 @@ def fragments(site: Site, name: str) -> list[dict]:
     return found
 
 
+def all_records(site: Site) -> list:
+    return [record for pages in paper_pages_by_month(site.output).values() for record in read_records(site.output, pages)]
+
+
 def index(site: Site, *args: str) -> str:
     return site.papers("index", *args).stdout.strip()
 
@@ -57,13 +63,18 @@ def indexed(tmp_path) -> Site:
     return site
 
 
-def test_one_bundle_holds_every_paper_when_memory_allows(indexed):
-    assert index(indexed) == "search index: made 2024-05; unchanged none; removed 2026-01"
+def test_the_newest_month_is_a_bundle_alone_and_older_months_share_one(indexed):
+    assert index(indexed) == "search index: made none; unchanged 2026-01, 2024-05; removed none"
+    indexed.import_fixtures(API_2026)  # May 2026: January joins the run before it
+    indexed.build()
+    assert index(indexed) == "search index: made 2026-05, 2024-05; unchanged none; removed 2026-01"
     papers = list((indexed.content / "papers").rglob("*.md"))
-    assert page_count(indexed, "2024-05") == len(papers) == 61
+    assert page_count(indexed, "2024-05") == 61 and page_count(indexed, "2026-05") == 41 and len(papers) == 102
     facets = json.loads((indexed.output / "pagefind/facets.json").read_text(encoding="utf-8"))
-    assert facets["bundles"] == ["2024-05"] and facets["papers"] == 61
-    assert facets["year"] == [["2026", 46], ["2024", 15]]
+    assert facets["bundles"] == ["2026-05", "2024-05"] and facets["papers"] == 102
+    assert facets["year"] == [["2026", 87], ["2024", 15]]
+    first_authors = Counter(surname(record.authors[0]) for record in all_records(indexed) if record.authors)
+    assert facets["first_authors"] == sorted(name for name, count in first_authors.items() if count >= COMMON_SURNAME)
     words = (indexed.output / "pagefind/title-words.txt").read_text(encoding="utf-8").split("\n")
     assert "grokking" in words and words[0] in ("language", "models", "model")  # most used first
     tags = {}
@@ -118,8 +129,9 @@ def test_a_record_is_the_paper_not_the_page(indexed):
     assert stored["meta"]["day"] == record.day and stored["meta"]["arxiv"] == record.arxiv_id
     assert int(stored["meta"]["abstract_words"]) == len(record.abstract.split())
     assert stored["filters"]["year"] == ["2024"] and stored["filters"]["tag"] == record.tags
-    surname = record.authors[0].split()[-1].lower()
-    assert surname in stored["filters"][f"author_{surname[0]}"]
+    last_name = record.authors[0].split()[-1].lower()
+    assert last_name in stored["filters"][f"author_{last_name[0]}"]
+    assert f" {last_name}firstauthor" in content  # the first author's mark
     html = record_html(record, "2024-05")
     assert "data-pagefind-weight=10>" + record.title.replace("&", "&amp;") in html
 

@@ -4,13 +4,13 @@ Each paper page is read back as a record (searchrecords.py) and written as a sma
 document for Pagefind to crawl: it indexes what search needs (title, id and authors
 weighted above the abstract) with its filters and sort keys, and no page markup.
 
-Pagefind has no incremental mode, and its memory grows with the words it indexes (150 KiB
-a real paper, 220 KiB a synthetic one of the benchmark), while every bundle adds requests to
-a first search. So the archive is cut into as few bundles as memory allows: runs of whole
-months, oldest first, of at most BUNDLE_PAPERS papers each, named by their first month
-(pagefind/2024-05/).
-The cut is stable: a new day changes only the newest bundle, which alone is indexed
-again. The search page (theme/static/js/search.js) loads Pagefind's code once and merges
+Pagefind has no incremental mode, its time and memory grow with the words it indexes (about
+7 ms and 150 KiB a real paper, 220 KiB a synthetic one of the benchmark), and every bundle
+adds requests to a first search. So the newest month, where new days go, is a bundle alone
+(a day re-indexes a month's papers: seconds), and the months before it are cut into as few
+bundles as memory allows: runs of whole months, oldest first, of at most BUNDLE_PAPERS papers
+each. A bundle is named by its first month (pagefind/2024-05/). The cut is stable: a new day
+changes only the newest month's bundle, and a month's end the run it joins. The search page (theme/static/js/search.js) loads Pagefind's code once and merges
 the bundles with mergeIndex.
 
 pagefind/facets.json lists the bundles, newest first, and the search form's choices with
@@ -30,19 +30,23 @@ from pathlib import Path
 
 from ..store import write_atomic
 from .output import read_bytes_if_file, remove_tree, replace_folder, write_if_changed
-from .searchrecords import PaperRecord, RecordError, read_record, record_html
+from .searchrecords import PaperRecord, RecordError, read_record, record_html, surname
 
 PAGEFIND = [sys.executable, "-m", "pagefind_bin"]
 BUNDLES = "pagefind"  # under the site folder
 PAPER_PAGES = "*/*/index.html"  # under a month's folder: DD/slug/index.html
-BUNDLE_PAPERS = 6_000  # Pagefind needs 150-220 KiB a paper: 0.9-1.3 GiB for as many
+BUNDLE_PAPERS = 4_500  # Pagefind needs 150-200 KiB a paper (real, benchmark): 0.65-0.9 GiB for as many
 FACETS = "facets.json"  # in each bundle, and summed in pagefind/
 TITLE_WORDS = "title-words.txt"  # in pagefind/
 _TITLE_WORD = re.compile(r"[^\W\d_]{4,}")
+# Surnames first author of this many papers or more are listed in facets.json: the search page
+# looks their papers up by the first author's mark (searchrecords.FIRST_AUTHOR_MARK). A rarer
+# surname is rare in the index too, and found without.
+COMMON_SURNAME = 4
 # What a bundle was made from (its pages, Pagefind's version and settings, the
 # record format): the next run compares it to decide whether the bundle needs indexing again.
 SOURCE_DIGEST = "dailypapers-source.txt"
-RECORD_FORMAT = b"records 4"
+RECORD_FORMAT = b"records 5"
 _MONTH = re.compile(r"\d{4}/\d{2}")
 _BUNDLE = re.compile(r"\d{4}-\d{2}")
 # Pagefind writes its own search interfaces too; the search page uses none of them.
@@ -80,13 +84,17 @@ def paper_pages_by_month(site: Path) -> dict[str, list[Path]]:
 
 
 def bundle_pages(site: Path, limit: int = BUNDLE_PAPERS) -> dict[str, list[Path]]:
-    """The pages of each bundle, by name: whole months, oldest first, at most limit papers
-    a bundle (a month with more is a bundle alone). Cut from the oldest, the bundles stay
-    the same as days are added; only the newest grows, until a new one starts."""
+    """The pages of each bundle, by name: the newest month alone, where new days go, so that
+    a day re-indexes one month's papers; before it, runs of whole months, oldest first, at
+    most limit papers a bundle (a month with more is a bundle alone). Cut from the oldest,
+    these stay the same as days are added: when a month ends, it joins the newest run, which
+    alone is made again (or, full, it stays the bundle it was)."""
+    months = paper_pages_by_month(site)
+    newest = list(months)[-1:]
     bundles: dict[str, list[Path]] = {}
     current: list[Path] | None = None
-    for month, pages in paper_pages_by_month(site).items():
-        if current is None or len(current) + len(pages) > limit:
+    for month, pages in months.items():
+        if current is None or len(current) + len(pages) > limit or month in newest:
             current = bundles[month] = []
         current.extend(pages)
     return bundles
@@ -100,11 +108,14 @@ def pagefind_version(pagefind: list[str]) -> str:
 
 
 def source_digest(pages: list[Path], site: Path, settings: bytes, version: str) -> str:
-    """Of every page's path and bytes, Pagefind's version, its settings and the record format."""
+    """Of every page's path, size and modification time, Pagefind's version, its settings and
+    the record format. The build rewrites a page only when its bytes change (output.py), so
+    its time stands for its bytes, and a day added costs a stat of each page, not a read."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update(version.encode() + b"\0" + settings + b"\0" + RECORD_FORMAT + b"\0")
     for page in pages:
-        digest.update(page.relative_to(site).as_posix().encode() + b"\0" + page.read_bytes() + b"\0")
+        stat = page.stat()
+        digest.update(f"{page.relative_to(site).as_posix()}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
     return digest.hexdigest()
 
 
@@ -126,6 +137,7 @@ def facets(records: list[PaperRecord]) -> dict:
         "organization": Counter(record.organization for record in records if record.organization),
         "code": sum(record.has_code for record in records),
         "title_words": Counter(word for record in records for word in _TITLE_WORD.findall(record.title.lower())),
+        "first_authors": Counter(surname(record.authors[0]) for record in records if record.authors),
     }
 
 
@@ -134,7 +146,7 @@ def merged_facets(bundles: Path, names: list[str]) -> tuple[bytes, bytes]:
     and the titles' words, most used first, one a line: the search page offers the nearest
     when a word finds nothing."""
     total = {"papers": 0, "code": 0, "tag": Counter(), "year": Counter(), "organization": Counter(),
-             "title_words": Counter()}
+             "title_words": Counter(), "first_authors": Counter()}
     for name in names:
         for key, value in json.loads((bundles / name / FACETS).read_text(encoding="utf-8")).items():
             total[key] += Counter(value) if isinstance(value, dict) else value
@@ -142,6 +154,7 @@ def merged_facets(bundles: Path, names: list[str]) -> tuple[bytes, bytes]:
     for key in ("tag", "organization"):
         total[key] = sorted(total[key].items(), key=lambda item: (-item[1], item[0].casefold()))
     total["year"] = sorted(total["year"].items(), reverse=True)
+    total["first_authors"] = sorted(name for name, count in total["first_authors"].items() if name and count >= COMMON_SURNAME)
     total["bundles"] = sorted(names, reverse=True)
     return json.dumps(total, ensure_ascii=False, separators=(",", ":")).encode(), words.encode()
 

@@ -19,6 +19,7 @@ const list = document.getElementById("search-results");
 const more = document.getElementById("search-more");
 const root = document.baseURI; // the site root: every page has <base href> there
 let bundles = []; // newest first
+let commonSurnames = new Set(); // first authors' surnames of several papers: facets.json
 
 let pagefind; // loaded by the first search
 let pending; // the rows still to show: a function giving the next n
@@ -139,7 +140,7 @@ async function loadPagefind() {
 // How well a row answers the query beyond Pagefind's score, which matches word stems and
 // prefixes anywhere: 3 for the exact title (or arXiv id); when a query word is one of its
 // authors' names and every other query word is in its title, 2 for the first author's, 1
-// for another's.
+// for another's; else 0.5 when its abstract has every query word as typed.
 function closeness(data, query, id) {
   if (id ? data.meta.arxiv === id : folded(data.meta.title) === folded(query)) return 3;
   const words = folded(query).split(" ");
@@ -147,9 +148,24 @@ function closeness(data, query, id) {
   const names = new Set(authors.split(" "));
   const title = new Set(folded(data.meta.title).split(" "));
   const name = words.find((word) => names.has(word));
-  if (!name || !words.every((word) => word === name || title.has(word))) return 0;
-  const firstAuthor = (data.meta.authors || "").split(", ")[0];
-  return folded(firstAuthor).split(" ").includes(name) ? 2 : 1;
+  if (name && words.every((word) => word === name || title.has(word))) {
+    const firstAuthor = (data.meta.authors || "").split(", ")[0];
+    return folded(firstAuthor).split(" ").includes(name) ? 2 : 1;
+  }
+  const abstract = data.content.split(/\s+/).slice(0, Number(data.meta.abstract_words) || undefined).join(" ");
+  const typed = new Set(folded(abstract).split(" "));
+  return words.every((word) => typed.has(word)) ? 0.5 : 0;
+}
+
+// The papers whose first author has a surname the query names, when that surname is common
+// (facets.json lists them): the other words with the first author's mark
+// (searchrecords.FIRST_AUTHOR_MARK), which no text has. Null when the query names none.
+async function firstAuthorPapers(index, query, filters) {
+  const words = folded(query).split(" ");
+  const name = words.length > 1 && words.find((word) => commonSurnames.has(word));
+  if (!name) return null;
+  const others = words.filter((word) => word !== name);
+  return (await index.search(`${others.join(" ")} ${name}firstauthor`, { filters })).results;
 }
 
 // Rows in score order; within the first page, the closest first (the sort is stable).
@@ -256,7 +272,16 @@ async function search() {
   const index = await loadPagefind();
   let total;
   if (sort === "relevance" && query) {
-    let { results } = await index.search(term, { filters });
+    const [plain, theirs] = await Promise.all([
+      index.search(term, { filters }),
+      id ? null : firstAuthorPapers(index, query, filters),
+    ]);
+    let { results } = plain;
+    if (theirs) {
+      // Those papers first (they hold every word the query has), then the others.
+      const first = new Set(theirs.map((result) => result.id));
+      results = [...theirs, ...results.filter((result) => !first.has(result.id))];
+    }
     if (id) {
       // Only the paper itself: others merely cite the id.
       const found = await Promise.all(results.slice(0, PAGE_SIZE).map(async (result) => [result, await result.data()]));
@@ -292,6 +317,7 @@ async function start() {
   try {
     const facets = await (await fetch(new URL("pagefind/facets.json", root))).json();
     bundles = facets.bundles;
+    commonSurnames = new Set(facets.first_authors);
     fillSelect(form.elements.tag, facets.tag.sort(([a], [b]) => a.localeCompare(b, "en")));
     fillSelect(form.elements.year, facets.year);
     fillSelect(form.elements.organization, facets.organization);
