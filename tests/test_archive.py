@@ -156,3 +156,10 @@ def test_a_post_naming_a_tag_by_its_old_and_new_name_has_it_once():
     reader.vocabulary = TagVocabulary([{"name": "Evaluation", "slug": "evaluation", "aliases": ["Benchmarks"]}])
     reader._tag_lists, reader._tag_refs, reader._refs_by_tag = {}, {}, {}
     assert reader._tags(("Benchmarks", "Evaluation")) == [TagRef("Evaluation", "evaluation")]
+
+
+def test_an_old_tag_name_leads_to_its_tag_or_to_the_tag_list_while_the_tag_has_no_papers():
+    papers = [entry(date(2026, 1, 7), "a", tags=[AGENTS])]
+    site = archive.build(papers, {"old-agents": AGENTS.slug, "old-vision": VISION.slug})
+    targets = {page.url: page.values["target"] for page in pages.redirects(site, SETTINGS)}
+    assert targets == {urls.tag("old-agents"): AGENTS.url, urls.tag("old-vision"): urls.TAGS}

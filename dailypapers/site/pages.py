@@ -222,7 +222,8 @@ def redirects(site: Archive, settings: dict) -> Iterable[Page]:
     current = {tag.slug for tag in site.tags}
     for old, new in sorted(site.moved_tags.items()):
         if old not in current:
-            yield Page(urls.tag(old), "redirect", {"target": urls.tag(new)})
+            # A tag with no papers yet has no page: its old name leads to the list of tags.
+            yield Page(urls.tag(old), "redirect", {"target": urls.tag(new) if new in current else urls.TAGS})
 
 
 def crawler_files(site: Archive, settings: dict) -> Iterable[Page]:
