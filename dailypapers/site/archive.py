@@ -167,6 +167,14 @@ def rank_key(paper: PaperEntry):
     return (-paper.upvotes, paper.title.casefold(), paper.slug)
 
 
+def period_title(kind: str, start: date) -> str:
+    if kind == "day":
+        return f"{calendar.month_name[start.month]} {start.day}, {start.year}"
+    if kind == "month":
+        return f"{calendar.month_name[start.month]} {start.year}"
+    return str(start.year)
+
+
 @dataclass
 class Period:
     """A day, month or year with its papers."""
@@ -185,11 +193,7 @@ class Period:
 
     @property
     def title(self) -> str:
-        if self.kind == "day":
-            return f"{calendar.month_name[self.start.month]} {self.start.day}, {self.start.year}"
-        if self.kind == "month":
-            return f"{calendar.month_name[self.start.month]} {self.start.year}"
-        return str(self.start.year)
+        return period_title(self.kind, self.start)
 
     @cached_property
     def ranked(self) -> list[PaperEntry]:

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from typing import Callable, Iterable
 
 from .. import urls
-from .archive import Archive, PaperEntry, Period, TagPage, rank_key
+from .archive import Archive, PaperEntry, Period, TagPage, period_title, rank_key
 from .sitemap import last_changed, robots_txt, sitemap_index, sitemap_part, year_part
 
 
@@ -153,14 +153,35 @@ def day_paper_pages(ranked: tuple[PaperEntry, ...]) -> Iterable[Page]:
         })
 
 
-def day_pages(site: Archive, settings: dict) -> Iterable[Page]:
-    for day in site.days:
-        yield Page(day.url, "day", {
-            "period": listing(day),
-            "previous": link(day.previous),
-            "next": link(day.next),
-            "month": link(day.parent),
-            "siblings": [link(d) for d in day.parent.children],
+def day_pages(site: Archive, settings: dict) -> Iterable[Batch]:
+    """A month's day pages are a batch: they change only with the month's papers (and
+    which days come just before and after it)."""
+    for month in site.months:
+        first, last = month.children[0], month.children[-1]
+        yield Batch(f"days of {month.url}", month_day_pages, (
+            month.start,
+            tuple(tuple(day.papers) for day in month.children),
+            first.previous.start if first.previous else None,
+            last.next.start if last.next else None,
+        ))
+
+
+def day_link(day: date | None) -> Link | None:
+    return Link(urls.day(day), period_title("day", day), day) if day else None
+
+
+def month_day_pages(month: date, days: tuple[tuple[PaperEntry, ...], ...], before: date | None,
+                    after: date | None) -> Iterable[Page]:
+    starts = [papers[0].day for papers in days]
+    siblings = [day_link(start) for start in starts]
+    month_link = Link(urls.month(month), period_title("month", month), month)
+    for index, (start, papers) in enumerate(zip(starts, days)):
+        yield Page(urls.day(start), "day", {
+            "period": Listing(urls.day(start), period_title("day", start), start, papers),
+            "previous": siblings[index - 1] if index else day_link(before),
+            "next": siblings[index + 1] if index + 1 < len(starts) else day_link(after),
+            "month": month_link,
+            "siblings": siblings,
         })
 
 
