@@ -24,6 +24,8 @@ class BuildCache:
         "CREATE TABLE IF NOT EXISTS info (name TEXT PRIMARY KEY, value TEXT)",
         "CREATE TABLE IF NOT EXISTS posts (path TEXT PRIMARY KEY, meta BLOB, html TEXT, text TEXT)",
         "CREATE TABLE IF NOT EXISTS outputs (save_as TEXT PRIMARY KEY, key TEXT, size INTEGER, mtime INTEGER)",
+        # Similar papers (site/similar.py): term counts by text digest, and one saved state.
+        "CREATE TABLE IF NOT EXISTS term_counts (text_key TEXT PRIMARY KEY, counts BLOB)",
     )
 
     def __init__(self, path: Path, version: str):
@@ -70,7 +72,7 @@ class BuildCache:
 
     def _reset(self, version: str) -> None:
         with self.db:
-            for table in ("info", "posts", "outputs"):
+            for table in ("info", "posts", "outputs", "term_counts"):
                 self.db.execute(f"DELETE FROM {table}")
             self.db.execute("INSERT INTO info VALUES ('version', ?)", (version,))
 
@@ -124,6 +126,26 @@ class BuildCache:
             self.db.execute("INSERT OR REPLACE INTO info VALUES ('inputs', ?)", (inputs,))
             self.db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?)", [(s, *r) for s, r in records.items()])
             self.db.executemany("DELETE FROM outputs WHERE save_as = ?", [(s,) for s in removed])
+
+    def similar_state(self) -> bytes | None:
+        row = self.db.execute("SELECT value FROM info WHERE name = 'similar'").fetchone()
+        return row[0] if row else None
+
+    def save_similar_state(self, state: bytes) -> None:
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO info VALUES ('similar', ?)", (state,))
+
+    def term_counts(self, keys: list[str]) -> dict[str, bytes]:
+        found = {}
+        for start in range(0, len(keys), 900):  # SQLite's bound on parameters
+            part = keys[start:start + 900]
+            marks = ",".join("?" * len(part))
+            found.update(self.db.execute(f"SELECT text_key, counts FROM term_counts WHERE text_key IN ({marks})", part))
+        return found
+
+    def put_term_counts(self, rows: dict[str, bytes]) -> None:
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO term_counts VALUES (?, ?)", list(rows.items()))
 
     def close(self) -> None:
         if self._connection is not None and self._pid == os.getpid():

@@ -124,6 +124,7 @@ def paper_pages(site: Archive, settings: dict) -> Iterable[Page]:
                 "day_count": len(ranked),
                 "previous": paper_link(ranked[rank - 2]) if rank > 1 else None,
                 "next": paper_link(ranked[rank]) if rank < len(ranked) else None,
+                "similar": site.similar.get(paper.url, ()),
             })
 
 

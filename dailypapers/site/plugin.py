@@ -22,7 +22,7 @@ from pelican.log import console
 from .. import settings as settings_table
 from .. import urls
 from ..vocabulary import TagVocabulary
-from . import archive, charts
+from . import archive, charts, similar
 from .cache import BuildCache
 from .feedpages import feed_pages
 from .text import plain_text, text_markup
@@ -86,6 +86,7 @@ class ArchiveGenerator(Generator):
         self.cache = BuildCache(self.cache_folder / CACHE_FILE, version=self.code)
         reader = Reader(Path(self.path), self.cache, self.vocabulary, self.settings["BUILD_PROCESSES"])
         self.archive = archive.build(reader.entries(), self.vocabulary.moved)
+        self.archive.similar = similar.similar_lists(self.archive.papers, self.cache)
         self.problems = reader.errors
         # Connected for as long as this generator lives (blinker keeps a weak reference).
         signals.finalized.connect(self.fail_on_problems)
