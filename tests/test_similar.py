@@ -102,3 +102,21 @@ def test_an_incremental_update_equals_a_full_recompute(sample, tmp_path, monkeyp
 def test_a_paper_without_shared_words_has_no_list(tmp_path):
     papers = [entry("p/a.md", "Alpha", "Zebra.", date(2026, 1, 1)), entry("p/b.md", "Beta", "Quokka.", date(2026, 1, 1))]
     assert lists(papers, tmp_path) == {papers[0].url: (), papers[1].url: ()}
+
+
+def test_every_paper_page_lists_similar_papers_that_exist(site):
+    from bs4 import BeautifulSoup
+
+    site.papers("import", "--scraped-on", "2026-01-08", str(REPO / "tests" / "fixtures" / "hf-papers-textcopy-2026-01-07.txt"))
+    site.build()
+    pages = sorted(site.output.glob("2026/01/07/*/index.html"))
+    assert len(pages) == 46
+    for path in pages:
+        here = path.parent.relative_to(site.output).as_posix() + "/"
+        section = BeautifulSoup(path.read_text(encoding="utf-8"), "lxml").select_one("section.similar")
+        links = [a["href"] for a in section.select("ol > li > a")]
+        assert 0 < len(links) <= similar.TOP and len(set(links)) == len(links), here
+        assert here not in links
+        for href in links:
+            assert (site.output / href / "index.html").is_file(), (here, href)
+        assert all("upvote" in small.text for small in section.select("li small"))
