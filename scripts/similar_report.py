@@ -2,6 +2,7 @@
 """How good and how fast the similar-papers lists are, on a folder of posts.
 
     python scripts/similar_report.py --corpus content [--taxonomy tags.yaml]
+    python scripts/similar_report.py --synthetic 40000   (cost only, papers made in memory)
 
 Quality: the share of (paper, similar paper) pairs that share a tag, and for papers of a
 named model family (the name in the title) the share whose list holds another paper of it.
@@ -12,15 +13,20 @@ from __future__ import annotations
 
 import argparse
 import re
+import resource
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
+from dailypapers.ingest.synthetic import SyntheticPapers  # noqa: E402
+from dailypapers.posts import summary  # noqa: E402
 from dailypapers.site import similar  # noqa: E402
+from dailypapers.site.archive import PaperEntry  # noqa: E402
 from dailypapers.site.cache import BuildCache  # noqa: E402
 from dailypapers.site.reader import Reader  # noqa: E402
 from dailypapers.vocabulary import TagVocabulary  # noqa: E402
@@ -58,29 +64,53 @@ def timed(label: str, papers, cache) -> dict:
     return lists
 
 
+def synthetic_entries(count: int) -> list[PaperEntry]:
+    """Benchmark papers as entries, without post files (their text is all the lists read)."""
+    entries = []
+    for n, made in enumerate(SyntheticPapers().papers(count, date(2026, 6, 30))):
+        paper = made.paper
+        meta = {"date": paper.day, "slug": made.slug, "title": paper.title, "upvotes": paper.upvotes}
+        details = ({}, "", paper.abstract)
+        entries.append(PaperEntry(f"{paper.day:%Y/%m/%d}/{made.slug}.md", str(n), summary(meta), lambda _p, d=details: d))
+    return entries
+
+
+def costs(papers, cache) -> dict:
+    """Times of a full computation, a build with nothing changed, and adding the newest day."""
+    newest = max(paper.day for paper in papers)
+    older = [paper for paper in papers if paper.day != newest]
+    print(f"{len(papers)} papers; the newest day, {newest}, has {len(papers) - len(older)}")
+    timed("full computation, without the newest day (every text read and vectorised)", older, cache)
+    before = timed("nothing changed", older, cache)
+    lists = timed("adding the newest day", papers, cache)
+    changed = sum(before[url] != lists[url] for url in before)
+    print(f"lists of older papers that changed: {changed} of {len(before)}")
+    print(f"peak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+    return lists
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, required=True, help="a folder of posts (content/ or content/papers/)")
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--corpus", type=Path, help="a folder of posts (content/ or content/papers/)")
+    source.add_argument("--synthetic", type=int, metavar="N", help="time N benchmark papers instead")
     parser.add_argument("--taxonomy", type=Path, default=PROJECT / "tags.yaml")
+    parser.add_argument("--terms-kept", type=int, default=similar.TERMS_KEPT,
+                        help="terms kept per paper (default: %(default)s; 100000 = plain TF-IDF cosine, slow)")
     parser.add_argument("--processes", type=int, default=2)
     args = parser.parse_args()
+    similar.TERMS_KEPT = args.terms_kept
     vocabulary = TagVocabulary.load(args.taxonomy) if args.taxonomy.is_file() else TagVocabulary()
     with tempfile.TemporaryDirectory() as folder:
         cache = BuildCache(Path(folder) / "cache.sqlite", version="similar-report")
-        reader = Reader(args.corpus, cache, vocabulary, args.processes)
-        papers = reader.entries()
+        if args.synthetic:
+            costs(synthetic_entries(args.synthetic), cache)
+            return 0
+        papers = Reader(args.corpus, cache, vocabulary, args.processes).entries()
         if not papers:
             print(f"error: {args.corpus}: no posts", file=sys.stderr)
             return 1
-        newest = max(paper.day for paper in papers)
-        older = [paper for paper in papers if paper.day != newest]
-        print(f"{len(papers)} papers; the newest day, {newest}, has {len(papers) - len(older)}")
-        timed("full computation (every text read and vectorised)", papers, cache)
-        timed("nothing changed", papers, cache)
-        before = timed("full, without the newest day (term counts cached)", older, cache)
-        lists = timed("adding the newest day", papers, cache)
-        changed = sum(before.get(url) != lists[url] for url in lists if url in before)
-        print(f"lists of older papers that changed: {changed} of {len(before)}")
+        lists = costs(papers, cache)
     share, families = quality(papers, lists)
     members = sum(m for m, _ in families.values())
     found = sum(f for _, f in families.values())
