@@ -46,13 +46,13 @@ def quality(papers, lists) -> tuple[float, dict[str, tuple[int, int]]]:
     pairs = shared = 0
     for paper in papers:
         tags = set(paper.tags)
-        for other in lists.get(paper.url, ()):
+        for other in lists[paper.url].papers:
             pairs += 1
             shared += bool(tags & set(by_url[other.url].tags))
     families = {}
     for name, pattern in FAMILY_PATTERNS.items():
         members = [paper for paper in papers if pattern.search(paper.title)]
-        found = sum(any(pattern.search(o.title) for o in lists.get(p.url, ())) for p in members)
+        found = sum(any(pattern.search(o.title) for o in lists[p.url].papers) for p in members)
         families[name] = (len(members), found)
     return shared / max(pairs, 1), families
 

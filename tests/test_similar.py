@@ -39,7 +39,7 @@ def sample() -> list[PaperEntry]:
 def lists(papers, cache_dir: Path) -> dict[str, tuple[str, ...]]:
     cache = BuildCache(cache_dir / "cache.sqlite", version="test")
     try:
-        return {url: tuple(view.url for view in views) for url, views in similar.similar_lists(papers, cache).items()}
+        return {url: tuple(view.url for view in views.papers) for url, views in similar.similar_lists(papers, cache).items()}
     finally:
         cache.close()
 

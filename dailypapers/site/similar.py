@@ -149,19 +149,37 @@ class State:
     scores: np.ndarray
 
 
-def similar_lists(papers: list[PaperEntry], cache: BuildCache) -> dict[str, tuple[SimilarPaper, ...]]:
-    """Each paper's url -> its similar papers, best first."""
+_FIELD, _RECORD = "\x1f", "\x1e"  # separators no title keeps (imports remove control characters)
+
+
+@dataclass(frozen=True)
+class SimilarList:
+    """A paper's similar papers, best first, packed in one string (url, title, day and
+    upvotes of each): a page's key takes one value, where five views would cost five
+    fingerprints on every paper page of every build."""
+
+    packed: str
+
+    @property
+    def papers(self) -> list[SimilarPaper]:
+        records = [record.split(_FIELD) for record in self.packed.split(_RECORD)] if self.packed else []
+        return [SimilarPaper(url, title, date.fromisoformat(day), int(up)) for url, title, day, up in records]
+
+
+def similar_lists(papers: list[PaperEntry], cache: BuildCache) -> dict[str, SimilarList]:
+    """Each paper's url -> its similar papers."""
     state = update(papers, cache)
     by_path = {paper.source_path: paper for paper in papers}
-    views = [_view(by_path[path]) for path in state.paths]
+    packed = [_pack(by_path[path]) for path in state.paths]
     return {
-        by_path[path].url: tuple(views[j] for j in row if j >= 0)
+        by_path[path].url: SimilarList(_RECORD.join([packed[j] for j in row if j >= 0]))
         for path, row in zip(state.paths, state.neighbours.tolist())
     }
 
 
-def _view(paper: PaperEntry) -> SimilarPaper:
-    return SimilarPaper(paper.url, paper.title, paper.day, paper.upvotes)
+def _pack(paper: PaperEntry) -> str:
+    title = paper.title.replace(_FIELD, " ").replace(_RECORD, " ")
+    return f"{paper.url}{_FIELD}{title}{_FIELD}{paper.day.isoformat()}{_FIELD}{paper.upvotes}"
 
 
 def update(papers: list[PaperEntry], cache: BuildCache) -> State:
@@ -177,7 +195,8 @@ def update(papers: list[PaperEntry], cache: BuildCache) -> State:
         keys.append(key if digest == paper.digest else None)
     # A new or edited post: its text (and so perhaps its vector) is read again.
     counts = _counts(cache, papers, keys, [i for i, key in enumerate(keys) if key is None])
-    by_age = sorted(range(len(papers)), key=lambda i: (papers[i].day, paths[i]))
+    days = [p.day for p in papers]
+    by_age = sorted(range(len(papers)), key=days.__getitem__)  # stable: by day, then path
     reference_rows = by_age[: reference_size(len(papers))]
     reference = text_key("\n".join(keys[i] for i in reference_rows))
     digests = [p.digest for p in papers]
@@ -260,25 +279,21 @@ def _incremental(old: State, papers, paths, keys, fresh_counts) -> State:
     lists they beat the fifth entry of."""
     old_row = {path: i for i, path in enumerate(old.paths)}
     kept = [old_row.get(path, -1) for path in paths]
-    kept = [i if i >= 0 and old.text_keys[i] == key else -1 for i, key in zip(kept, keys)]
-    new_row = np.full(len(old.paths) + 1, -1, dtype=np.int64)  # old row -> new row; -1 for gone
-    for row, i in enumerate(kept):
-        if i >= 0:
-            new_row[i] = row
-    fresh = np.array([row for row, i in enumerate(kept) if i < 0], dtype=np.int64)
+    kept = np.array([i if i >= 0 and old.text_keys[i] == key else -1 for i, key in zip(kept, keys)], dtype=np.int64)
+    kept_rows, fresh = np.flatnonzero(kept >= 0), np.flatnonzero(kept < 0)
+    new_row = np.full(len(old.paths) + 1, -1, dtype=np.int64)  # old row -> new row; -1 (last) for gone
+    new_row[kept[kept_rows]] = kept_rows
     fresh_vectors = weigh(_stack([fresh_counts[keys[r]] for r in fresh]), old.idf) if len(fresh) else None
     vectors = _assemble(old.vectors, kept, fresh, fresh_vectors)
     old_neighbours = np.where(old.neighbours >= 0, new_row[old.neighbours], -1)
     lost = (old_neighbours < 0) & (old.neighbours >= 0)  # an entry that left or changed
     neighbours = np.full((len(paths), TOP), -1, dtype=np.int64)
     scores = np.zeros((len(paths), TOP), dtype=np.int64)
-    carried = np.array([i >= 0 for i in kept], dtype=bool)
-    kept_rows = np.flatnonzero(carried)
-    neighbours[kept_rows] = old_neighbours[np.array(kept)[kept_rows]]
-    scores[kept_rows] = old.scores[np.array(kept)[kept_rows]]
+    neighbours[kept_rows] = old_neighbours[kept[kept_rows]]
+    scores[kept_rows] = old.scores[kept[kept_rows]]
     redo = np.zeros(len(paths), dtype=bool)
     redo[fresh] = True
-    redo[kept_rows[lost[np.array(kept)[kept_rows]].any(axis=1)]] = True
+    redo[kept_rows[lost[kept[kept_rows]].any(axis=1)]] = True
     if len(fresh):
         _merge_fresh(neighbours, scores, fresh, vectors, ~redo)
     rows = np.flatnonzero(redo)
@@ -288,13 +303,12 @@ def _incremental(old: State, papers, paths, keys, fresh_counts) -> State:
 
 def _assemble(old_vectors, kept, fresh, fresh_vectors) -> sp.csr_matrix:
     """The vectors in the new row order: kept rows from the old matrix, fresh ones new."""
-    source = list(kept)
+    source = kept.copy()
     stacked = old_vectors
     if fresh_vectors is not None:
         stacked = sp.vstack([old_vectors, fresh_vectors], format="csr")
-        for j, row in enumerate(fresh):
-            source[row] = old_vectors.shape[0] + j
-    return stacked[np.array(source, dtype=np.int64)] if source else sp.csr_matrix((0, FEATURES), dtype=np.float32)
+        source[fresh] = old_vectors.shape[0] + np.arange(len(fresh))
+    return stacked[source] if len(source) else sp.csr_matrix((0, FEATURES), dtype=np.float32)
 
 
 def _merge_fresh(neighbours, scores, fresh, vectors, merged_rows) -> None:
