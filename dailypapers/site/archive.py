@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from itertools import permutations
-from typing import Callable
+from typing import Any, Callable
 
 from unidecode import unidecode
 
@@ -232,7 +232,7 @@ class Archive:
     years: list[Period]
     tags: dict[TagRef, list[PaperEntry]]  # newest first
     moved_tags: dict[str, str] = field(default_factory=dict)  # old tag slug -> current slug
-    similar: dict = field(default_factory=dict)  # paper url -> similar papers (site/similar.py)
+    similar: Any = field(default_factory=dict)  # paper url -> similar papers: .get(url, default)
     _tag_pages: dict = field(default_factory=dict, repr=False)
 
     def tag_counts(self) -> list[tuple[TagRef, int]]:

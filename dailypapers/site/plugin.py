@@ -86,7 +86,7 @@ class ArchiveGenerator(Generator):
         self.cache = BuildCache(self.cache_folder / CACHE_FILE, version=self.code)
         reader = Reader(Path(self.path), self.cache, self.vocabulary, self.settings["BUILD_PROCESSES"])
         self.archive = archive.build(reader.entries(), self.vocabulary.moved)
-        self.archive.similar = similar.similar_lists(self.archive.papers, self.cache)
+        self.archive.similar = similar.LazyLists(self.archive.papers, self.cache)
         self.problems = reader.errors
         # Connected for as long as this generator lives (blinker keeps a weak reference).
         signals.finalized.connect(self.fail_on_problems)

@@ -72,10 +72,13 @@ def reference_size(count: int) -> int:
     return 1 << (count.bit_length() - 1) if count else 0
 
 
-def inverse_document_frequency(reference_counts: sp.csr_matrix) -> np.ndarray:
-    """Smoothed IDF over the reference; a term it lacks gets the highest weight."""
-    size = reference_counts.shape[0]
-    frequency = np.bincount(reference_counts.indices, minlength=FEATURES)
+def inverse_document_frequency(reference_counts: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """Smoothed IDF over the reference's rows; a term it lacks gets the highest weight."""
+    size = len(reference_counts)
+    frequency = np.zeros(FEATURES, dtype=np.int64)
+    for start in range(0, size, CHUNK_ROWS):
+        part = [indices for indices, _ in reference_counts[start:start + CHUNK_ROWS]]
+        frequency += np.bincount(np.concatenate(part), minlength=FEATURES)
     return (np.log((1 + size) / (1 + frequency)) + 1).astype(np.float32)
 
 
@@ -166,6 +169,19 @@ class SimilarList:
         return [SimilarPaper(url, title, date.fromisoformat(day), int(up)) for url, title, day, up in records]
 
 
+class LazyLists:
+    """The lists, computed when a page first asks: a build with nothing changed declares no
+    page, and so pays nothing for them."""
+
+    def __init__(self, papers: list[PaperEntry], cache: BuildCache):
+        self._papers, self._cache, self._lists = papers, cache, None
+
+    def get(self, url: str, default=()):
+        if self._lists is None:
+            self._lists = similar_lists(self._papers, self._cache)
+        return self._lists.get(url, default)
+
+
 def similar_lists(papers: list[PaperEntry], cache: BuildCache) -> dict[str, SimilarList]:
     """Each paper's url -> its similar papers."""
     state = update(papers, cache)
@@ -234,10 +250,12 @@ def _counts(cache: BuildCache, papers, keys: list, rows: list[int]) -> dict[str,
     for i in unread:  # stored state without stored counts: read the text once more
         texts[keys[i]] = paper_text(papers[i].title, papers[i].abstract, papers[i].meta.get("ai_keywords"))
     if missing:
-        matrix = term_counts([texts[key] for key in missing])
-        made = {key: _row(matrix, i) for i, key in enumerate(missing)}
-        cache.put_term_counts({key: _encode(row) for key, row in made.items()})
-        found.update(made)
+        for start in range(0, len(missing), CHUNK_ROWS):  # a chunk at a time: bounded memory
+            part = missing[start:start + CHUNK_ROWS]
+            matrix = term_counts([texts[key] for key in part])
+            made = {key: _row(matrix, i) for i, key in enumerate(part)}
+            cache.put_term_counts({key: _encode(row) for key, row in made.items()})
+            found.update(made)
     return found
 
 
@@ -251,7 +269,7 @@ def _stack(rows: list[Row]) -> sp.csr_matrix:
     sizes = [len(indices) for indices, _ in rows]
     indices = np.concatenate([r[0] for r in rows] or [np.zeros(0, np.int32)])
     data = np.concatenate([r[1] for r in rows] or [np.zeros(0, np.float32)])
-    return sp.csr_matrix((data, indices, np.concatenate([[0], np.cumsum(sizes)])), shape=(len(rows), FEATURES))
+    return sp.csr_matrix((data, indices, np.concatenate([[0], np.cumsum(sizes, dtype=np.int64)])), shape=(len(rows), FEATURES))
 
 
 def _encode(row: Row) -> bytes:
@@ -267,9 +285,10 @@ def _decode(blobs: dict[str, bytes]) -> dict[str, Row]:
 
 def _full(papers, paths, keys, reference, reference_rows, counts) -> State:
     """Everything again: the IDF moved (the archive doubled, or an old paper changed)."""
-    matrix = _stack([counts[key] for key in keys])
-    idf = inverse_document_frequency(matrix[reference_rows])
-    vectors = weigh(matrix, idf)
+    idf = inverse_document_frequency([counts[keys[i]] for i in reference_rows])
+    # Weighing is row by row: a chunk at a time gives the same vectors in bounded memory.
+    parts = [weigh(_stack([counts[key] for key in keys[s:s + CHUNK_ROWS]]), idf) for s in range(0, len(keys), CHUNK_ROWS)]
+    vectors = sp.vstack(parts, format="csr") if parts else _stack([])
     neighbours, scores = nearest(np.arange(len(keys)), vectors)
     return State(reference, idf, paths, [p.digest for p in papers], keys, vectors, neighbours, scores)
 
