@@ -239,6 +239,7 @@ class Archive:
     years: list[Period]
     tags: dict[TagRef, list[PaperEntry]]  # newest first
     moved_tags: dict[str, str] = field(default_factory=dict)  # old tag slug -> current slug
+    similar: dict = field(default_factory=dict)  # paper url -> its similar papers (site/similar.py)
     _tag_pages: dict = field(default_factory=dict, repr=False)
 
     def tag_counts(self) -> list[tuple[TagRef, int]]:

@@ -26,6 +26,8 @@ class BuildCache:
         "CREATE TABLE IF NOT EXISTS outputs (save_as TEXT PRIMARY KEY, key TEXT, size INTEGER, mtime INTEGER)",
         "CREATE TABLE IF NOT EXISTS batches (name TEXT PRIMARY KEY, key TEXT, members BLOB)",
         "CREATE TABLE IF NOT EXISTS post_index (folder TEXT PRIMARY KEY, entries BLOB)",
+        # Similar papers (site/similar.py): term counts by text digest, and one saved state.
+        "CREATE TABLE IF NOT EXISTS term_counts (text_key TEXT PRIMARY KEY, counts BLOB)",
     )
 
     def __init__(self, path: Path, version: str):
@@ -71,7 +73,7 @@ class BuildCache:
 
     def _reset(self, version: str) -> None:
         with self.db:
-            for table in ("info", "posts", "outputs", "batches", "post_index"):
+            for table in ("info", "posts", "outputs", "batches", "post_index", "term_counts"):
                 self.db.execute(f"DELETE FROM {table}")
             self.db.execute("INSERT INTO info VALUES ('version', ?)", (version,))
 
@@ -150,6 +152,26 @@ class BuildCache:
             self.db.executemany("INSERT OR REPLACE INTO batches VALUES (?, ?, ?)",
                                 [(name, key, pickle.dumps(members)) for name, (key, members) in batches.items()])
             self.db.executemany("DELETE FROM batches WHERE name = ?", [(name,) for name in removed_batches])
+
+    def similar_state(self) -> bytes | None:
+        row = self.db.execute("SELECT value FROM info WHERE name = 'similar'").fetchone()
+        return row[0] if row else None
+
+    def save_similar_state(self, state: bytes) -> None:
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO info VALUES ('similar', ?)", (state,))
+
+    def term_counts(self, keys: list[str]) -> dict[str, bytes]:
+        found = {}
+        for start in range(0, len(keys), 900):  # SQLite's bound on parameters
+            part = keys[start:start + 900]
+            marks = ",".join("?" * len(part))
+            found.update(self.db.execute(f"SELECT text_key, counts FROM term_counts WHERE text_key IN ({marks})", part))
+        return found
+
+    def put_term_counts(self, rows: dict[str, bytes]) -> None:
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO term_counts VALUES (?, ?)", list(rows.items()))
 
     def close(self) -> None:
         if self._connection is not None and self._pid == os.getpid():

@@ -138,18 +138,20 @@ def paper_link(paper: PaperEntry) -> Link:
 def paper_pages(site: Archive, settings: dict) -> Iterable[Batch]:
     """A day's paper pages are a batch: they change only with the day's papers."""
     for day in site.days:
-        yield Batch(f"papers of {day.url}", day_paper_pages, (tuple(day.ranked),))
+        ranked = tuple(day.ranked)
+        yield Batch(f"papers of {day.url}", day_paper_pages, (ranked, tuple(site.similar.get(p.url, ()) for p in ranked)))
 
 
-def day_paper_pages(ranked: tuple[PaperEntry, ...]) -> Iterable[Page]:
+def day_paper_pages(ranked: tuple[PaperEntry, ...], similar_lists: tuple) -> Iterable[Page]:
     """A paper page says where it stands in its day's ranking and links its neighbours there."""
-    for rank, paper in enumerate(ranked, 1):
+    for rank, (paper, similar) in enumerate(zip(ranked, similar_lists), 1):
         yield Page(paper.url, "paper", {
             "paper": paper,
             "rank": rank,
             "day_count": len(ranked),
             "previous": paper_link(ranked[rank - 2]) if rank > 1 else None,
             "next": paper_link(ranked[rank]) if rank < len(ranked) else None,
+            "similar": similar,
         })
 
 

@@ -25,7 +25,7 @@ from .. import settings as settings_table
 from .. import urls
 from ..store import write_atomic
 from ..vocabulary import TagVocabulary
-from . import archive, charts
+from . import archive, charts, similar
 from .cache import BuildCache
 from .feedpages import feed_pages
 from .text import plain_text, text_markup
@@ -104,6 +104,9 @@ class ArchiveGenerator(Generator):
             start = time.perf_counter()
             self.archive = archive.build(entries, self.vocabulary.moved)
             self.timings["group_s"] = time.perf_counter() - start
+            start = time.perf_counter()
+            self.archive.similar = similar.similar_lists(self.archive.papers, self.cache)
+            self.timings["similar_s"] = time.perf_counter() - start
         else:
             self.timings = {"read_s": time.perf_counter() - start}
         self.problems = reader.errors
