@@ -220,6 +220,7 @@ def crawler_files(site: Archive, settings: dict) -> Iterable[Page]:
     for tag in site.tags:
         listings += [(page.url, _lastmod(page.papers)) for page in site.tag_pages(tag, settings["TAG_PAGE_SIZE"])]
     parts["lists"] = listings
+    parts["top"] = [(url, _lastmod(papers)) for url, papers in top_listings(site)]
     for name, entries in parts.items():
         yield Page(urls.sitemap_part(name), sitemap_part, {"site_url": site_url, "entries": entries})
     index = [(urls.sitemap_part(name), max((d for _, d in e if d), default=None)) for name, e in parts.items()]
@@ -228,7 +229,12 @@ def crawler_files(site: Archive, settings: dict) -> Iterable[Page]:
     yield Page(urls.NOT_FOUND, "404", {"root": site_url})
 
 
+# Page types of their own modules, which build on Link and Page above.
+from .api import api_files  # noqa: E402
+from .top import tag_top_pages, top_index, top_listings, top_period_pages  # noqa: E402
+
 PAGE_TYPES = (
     home, archives, search, paper_pages, day_pages, month_pages, year_pages, tag_index, tag_pages, redirects,
+    top_index, top_period_pages, tag_top_pages, api_files,
     crawler_files,
 )
