@@ -2,8 +2,9 @@
 the days (/api/index.json) and the day files' shape as JSON Schema (/api/day.schema.json).
 
 The shape is versioned: `version` changes whenever the shape does, and DAY_SCHEMA (published
-beside the files, documented in the README) allows no field it does not list. No abstracts: the files stay small (they are on the paper pages).
-A day file is keyed by its day's papers, so it changes only when they do.
+beside the files, documented in the README) allows no field it does not list. No abstracts:
+the files stay small (they are on the paper pages). A day file is keyed by its day's papers,
+so it changes only when they do.
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ DAY_SCHEMA = {
                     "links": {
                         "type": "object",
                         "additionalProperties": False,
-                        "properties": {"arxiv": _LINK, "code": _LINK, "project": _LINK},
+                        "properties": {"code": _LINK, "project": _LINK},
                     },
                 },
             },
@@ -73,10 +74,9 @@ def _json(document) -> bytes:
 def day_file(day: Listing) -> bytes:
     papers = []
     for rank, paper in enumerate(day.ranked, 1):
-        links = {"arxiv": f"https://arxiv.org/abs/{paper.arxiv_id}"} if paper.arxiv_id else {}
-        for name, key in (("code", "github"), ("project", "project_page")):
-            if paper.get(key):
-                links[name] = str(paper.get(key))
+        # arXiv's address is left out: it is https://arxiv.org/abs/<id> (bytes x 40,000 papers).
+        links = {name: str(paper.get(key)) for name, key in (("code", "github"), ("project", "project_page"))
+                 if paper.get(key)}
         papers.append({
             "rank": rank,
             "id": paper.arxiv_id,

@@ -102,8 +102,8 @@ def declared_feeds(site: Archive, settings: dict) -> list[tuple[Feed, list[Paper
                     (urls.FEED_TOP_ATOM, urls.FEED_TOP_RSS), urls.HOME,
                     feeds.whole_days([p for p in newest_first if p.upvotes >= threshold], limit)),
         (Feed("Weekly digest", f"{name}: weekly digest",
-              f"One entry a week for the latest {len(weeks)} finished weeks: the week's {DIGEST_SIZE} most upvoted papers"
-              if weeks else f"One entry a finished week, its {DIGEST_SIZE} most upvoted papers: none yet",
+              f"One entry a finished week, its {DIGEST_SIZE} most upvoted papers: "
+              + (f"the latest {len(weeks)}" if weeks else "none yet"),
               urls.FEED_WEEKLY_ATOM, urls.FEED_WEEKLY_RSS, urls.TOP), [], weeks),
     ]
     for tag, papers in sorted(site.tags.items(), key=lambda item: item[0].slug):

@@ -18,13 +18,15 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 from typing import Iterable
 
 from markupsafe import escape
 
 from .. import urls
 from . import feeds
-from .archive import Archive, PaperEntry, TagRef, rank_key
+from .archive import Archive, PaperEntry, Period, TagRef, rank_key
+from .archive import _link as link_neighbours
 from .pages import Link, Page
 from .text import to_plain
 
@@ -42,14 +44,11 @@ class TopList:
 
 
 @dataclass
-class TopPeriod:
-    kind: str  # "week" | "month" | "year"
-    start: date  # its first day (a week's Monday)
-    papers: list[PaperEntry]  # the most upvoted, ranked; at most TOP_SIZE
-    previous: TopPeriod | None = None
-    next: TopPeriod | None = None
+class TopPeriod(Period):
+    """A week, month or year (kind "week" | "month" | "year", a week starting on its Monday)
+    with its most upvoted papers, ranked: at most TOP_SIZE."""
 
-    @property
+    @cached_property
     def url(self) -> str:
         return {"week": urls.top_week, "month": urls.top_month, "year": urls.top_year}[self.kind](self.start)
 
@@ -58,9 +57,7 @@ class TopPeriod:
         if self.kind == "week":
             year_of_week, week, _ = self.start.isocalendar()
             return f"Week {week} of {year_of_week}"
-        if self.kind == "month":
-            return f"{calendar.month_name[self.start.month]} {self.start.year}"
-        return str(self.start.year)
+        return super().title
 
     @property
     def span(self) -> str:
@@ -91,10 +88,7 @@ def week_start(day: date) -> date:
 
 
 def _periods(kind: str, lists: dict[date, list[PaperEntry]]) -> list[TopPeriod]:
-    periods = [TopPeriod(kind, start, papers) for start, papers in sorted(lists.items())]
-    for earlier, later in zip(periods, periods[1:]):
-        earlier.next, later.previous = later, earlier
-    return periods
+    return link_neighbours([TopPeriod(kind, start, papers) for start, papers in sorted(lists.items())])
 
 
 @functools.lru_cache(maxsize=1)  # one archive per build: its pages, sitemap and feed share it
