@@ -117,6 +117,8 @@ def test_periods_link_their_neighbours_and_their_top_pages(built):
     day = soup(built, "2026/01/07/")
     for url in ("top/week/2026-W02/", "top/month/2026-01/", "top/year/2026/"):
         assert day.find("a", href=url) and (built.output / url / "index.html").is_file()
+    assert day.find("a", href="api/days/2026-01-07.json")  # and its data; the archives, the index of it
+    assert soup(built, "archives/").find("a", href="api/index.json")
     assert soup(built, "2026/01/").find("a", href="top/month/2026-01/")
     assert soup(built, "2026/").find("a", href="top/year/2026/")
     top = soup(built, "top/")
