@@ -76,6 +76,7 @@ SETTINGS: dict[str, Setting] = {
     "FEED_MAX_ITEMS": Setting(100, "entries of the main and the top feed", _positive),
     "FEED_TAG_MAX_ITEMS": Setting(50, "entries of each tag's feeds", _positive),
     "FEED_DAILY_DAYS": Setting(30, "entries (days) of the daily digest", _positive),
+    "FEED_WEEKLY_WEEKS": Setting(12, "entries (finished weeks) of the weekly digest", _positive),
     "FEED_TOP_THRESHOLD": Setting(20, "upvotes a paper needs for the top feed", _not_negative),
     "BUILD_PROCESSES": Setting(_cpu_count, "processes that parse posts and render pages", _positive, in_output=False),
 }

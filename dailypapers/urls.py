@@ -19,6 +19,9 @@ NOT_FOUND = "404.html"
 ROBOTS = "robots.txt"
 SITEMAP = "sitemap.xml"  # a sitemap index of the per-part sitemaps below
 SITEMAPS = "sitemaps/"
+TOP = "top/"  # the most upvoted papers of the newest week, month and year, and of all time
+API_INDEX = "api/index.json"  # the days that have a day file
+API_DAY_SCHEMA = "api/day.schema.json"  # the day files' shape, as JSON Schema
 
 FEED_ATOM = "feeds/atom.xml"
 FEED_RSS = "feeds/rss.xml"
@@ -27,6 +30,8 @@ FEED_DAILY_ATOM = "feeds/daily.atom.xml"
 FEED_DAILY_RSS = "feeds/daily.rss.xml"
 FEED_TOP_ATOM = "feeds/top.atom.xml"
 FEED_TOP_RSS = "feeds/top.rss.xml"
+FEED_WEEKLY_ATOM = "feeds/weekly.atom.xml"
+FEED_WEEKLY_RSS = "feeds/weekly.rss.xml"
 FEED_OPML = "feeds/feeds.opml"
 TAG_FEEDS = "feeds/tags/"
 
@@ -72,6 +77,32 @@ def tag_page(slug: str, number: int) -> str:
 def tag_feed(slug: str, kind: str) -> str:
     """kind: 'atom' or 'rss'."""
     return f"{TAG_FEEDS}{slug}.{kind}.xml"
+
+
+def iso_week(day_in_week: date) -> str:
+    """2026-01-07 -> '2026-W02' (ISO 8601: weeks start on Monday; week 1 holds the year's first Thursday)."""
+    year_of_week, week, _ = day_in_week.isocalendar()
+    return f"{year_of_week:04d}-W{week:02d}"
+
+
+def top_week(day_in_week: date) -> str:
+    return f"{TOP}week/{iso_week(day_in_week)}/"
+
+
+def top_month(start: date) -> str:
+    return f"{TOP}month/{start.isoformat()[:7]}/"
+
+
+def top_year(start: date) -> str:
+    return f"{TOP}year/{start.year:04d}/"
+
+
+def tag_top(slug: str) -> str:
+    return f"{TAGS}{slug}/top/"
+
+
+def api_day(day_of_papers: date) -> str:
+    return f"api/days/{day_of_papers.isoformat()}.json"
 
 
 def search_bundle(year_name: str) -> str:

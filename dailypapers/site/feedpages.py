@@ -14,6 +14,7 @@ from .. import urls
 from . import feeds
 from .archive import Archive, PaperEntry
 from .pages import Listing, Page, listing
+from .top import DIGEST_SIZE, WeekDigest, week_item, weekly_digests
 
 
 @dataclass(frozen=True)
@@ -43,8 +44,9 @@ def _paper_item(paper: PaperEntry, rank: int) -> feeds.FeedItem:
 
 def _spec(feed: Feed, papers: list, ranks: list, days: list, site: dict) -> feeds.FeedSpec:
     def items() -> list[feeds.FeedItem]:
-        if days:
-            return [feeds.day_item(day, site["url"], site["name"]) for day in days]
+        if days:  # digests: of a day, or of a week's top papers
+            return [(week_item if isinstance(day, WeekDigest) else feeds.day_item)(day, site["url"], site["name"])
+                    for day in days]
         return [_paper_item(paper, rank) for paper, rank in zip(papers, ranks)]
 
     empty = site.get("empty_since")
@@ -77,12 +79,13 @@ def _latest(count: int) -> str:
     return "the latest day" if count == 1 else f"the latest {count} days"
 
 
-def declared_feeds(site: Archive, settings: dict) -> list[tuple[Feed, list[PaperEntry], list[Listing]]]:
-    """Every Atom/RSS feed with the papers it shows (or, for the digest, the days)."""
+def declared_feeds(site: Archive, settings: dict) -> list[tuple[Feed, list[PaperEntry], list]]:
+    """Every Atom/RSS feed with the papers it shows (or, for a digest, its days or weeks)."""
     name = settings.get("SITENAME", "")
     newest_first = [p for day in reversed(site.days) for p in day.papers]
     limit, threshold = settings["FEED_MAX_ITEMS"], settings["FEED_TOP_THRESHOLD"]
     days = [listing(d) for d in site.days[::-1][: settings["FEED_DAILY_DAYS"]]]
+    weeks = weekly_digests(site, settings["FEED_WEEKLY_WEEKS"])
 
     def papers_feed(label, title, subtitle, paths, page, papers, json_path=None):
         count = len({p.day for p in papers})
@@ -98,6 +101,10 @@ def declared_feeds(site: Archive, settings: dict) -> list[tuple[Feed, list[Paper
         papers_feed("Top papers", f"{name}: top papers", f"Papers with {threshold} or more upvotes",
                     (urls.FEED_TOP_ATOM, urls.FEED_TOP_RSS), urls.HOME,
                     feeds.whole_days([p for p in newest_first if p.upvotes >= threshold], limit)),
+        (Feed("Weekly digest", f"{name}: weekly digest",
+              f"One entry a finished week, its {DIGEST_SIZE} most upvoted papers: "
+              + (f"the latest {len(weeks)}" if weeks else "none yet"),
+              urls.FEED_WEEKLY_ATOM, urls.FEED_WEEKLY_RSS, urls.TOP), [], weeks),
     ]
     for tag, papers in sorted(site.tags.items(), key=lambda item: item[0].slug):
         declared.append(papers_feed(

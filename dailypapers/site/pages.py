@@ -264,12 +264,20 @@ def crawler_files(site: Archive, settings: dict) -> Iterable[Page]:
         listings += [(page.url, last_changed(page.papers)) for page in site.tag_pages(tag, settings["TAG_PAGE_SIZE"])]
     yield Page(urls.sitemap_part("lists"), sitemap_part, {"site_url": site_url, "entries": listings})
     index.append((urls.sitemap_part("lists"), newest))
+    tops = [(url, last_changed(papers)) for url, papers in top_listings(site)]
+    yield Page(urls.sitemap_part("top"), sitemap_part, {"site_url": site_url, "entries": tops})
+    index.append((urls.sitemap_part("top"), max((d for _, d in tops), default=None)))
     yield Page(urls.SITEMAP, sitemap_index, {"site_url": site_url, "parts": index})
     yield Page(urls.ROBOTS, robots_txt, {"site_url": site_url})
     yield Page(urls.NOT_FOUND, "404", {"root": site_url})
 
 
+# Page types of their own modules, which build on Link and Page above.
+from .api import api_files  # noqa: E402
+from .top import tag_top_pages, top_index, top_listings, top_period_pages  # noqa: E402
+
 PAGE_TYPES = (
     home, archives, search, paper_pages, day_pages, month_pages, year_pages, tag_index, tag_pages, redirects,
+    top_index, top_period_pages, tag_top_pages, api_files,
     crawler_files,
 )
