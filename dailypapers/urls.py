@@ -7,6 +7,7 @@ folders end in '/': their page is saved as 'index.html' inside. See DESIGN.md.
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import quote_plus
 
 HOME = ""
 ARCHIVES = "archives/"
@@ -19,6 +20,9 @@ NOT_FOUND = "404.html"
 ROBOTS = "robots.txt"
 SITEMAP = "sitemap.xml"  # a sitemap index of the per-part sitemaps below
 SITEMAPS = "sitemaps/"
+ORGS = "orgs/"
+SAVED = "saved/"  # the reader's reading list, kept in the browser
+SAVED_SCRIPT = "theme/js/saved.js"  # the Save buttons and the /saved/ page
 
 FEED_ATOM = "feeds/atom.xml"
 FEED_RSS = "feeds/rss.xml"
@@ -72,6 +76,19 @@ def tag_page(slug: str, number: int) -> str:
 def tag_feed(slug: str, kind: str) -> str:
     """kind: 'atom' or 'rss'."""
     return f"{TAG_FEEDS}{slug}.{kind}.xml"
+
+
+def author(slug: str) -> str:
+    return f"authors/{slug}/"
+
+
+def author_search(name: str) -> str:
+    """Where an author without a page of their own leads: the search, filtered by the name."""
+    return f"{SEARCH}?author={quote_plus(name)}"
+
+
+def org(slug: str) -> str:
+    return f"{ORGS}{slug}/"
 
 
 def search_bundle(year_name: str) -> str:

@@ -17,6 +17,7 @@ from typing import Callable, Iterable
 
 from .. import urls
 from .archive import Archive, PaperEntry, Period, TagPage, rank_key
+from .people import people
 from .sitemap import robots_txt, sitemap_index, sitemap_part
 
 
@@ -115,7 +116,9 @@ def paper_link(paper: PaperEntry) -> Link:
 
 
 def paper_pages(site: Archive, settings: dict) -> Iterable[Page]:
-    """A paper page says where it stands in its day's ranking and links its neighbours there."""
+    """A paper page says where it stands in its day's ranking and links its neighbours there,
+    and links its authors' and organization's pages."""
+    names = people(site, settings)
     for day in site.days:
         ranked = day.ranked
         for rank, paper in enumerate(ranked, 1):
@@ -125,6 +128,8 @@ def paper_pages(site: Archive, settings: dict) -> Iterable[Page]:
                 "day_count": len(ranked),
                 "previous": paper_link(ranked[rank - 2]) if rank > 1 else None,
                 "next": paper_link(ranked[rank]) if rank < len(ranked) else None,
+                "author_slugs": names.author_slugs(paper),
+                "organization": names.org_link(paper),
             })
 
 
@@ -228,7 +233,9 @@ def crawler_files(site: Archive, settings: dict) -> Iterable[Page]:
     yield Page(urls.NOT_FOUND, "404", {"root": site_url})
 
 
+from .peoplepages import author_pages, org_pages, saved  # noqa: E402 - they build on Page above
+
 PAGE_TYPES = (
     home, archives, search, paper_pages, day_pages, month_pages, year_pages, tag_index, tag_pages, redirects,
-    crawler_files,
+    crawler_files, author_pages, org_pages, saved,
 )

@@ -99,12 +99,19 @@ def pagefind_version(pagefind: list[str]) -> str:
     return result.stdout.strip()
 
 
+# Where an author's name leads (their page once they have two papers, else a search) changes
+# with other papers, and no record holds it: an old month is not indexed again for it.
+_AUTHOR_LINK_TARGET = re.compile(rb' href="(?:authors/[^"]*|search/\?author=[^"]*)"')
+
+
 def source_digest(pages: list[Path], site: Path, settings: bytes, version: str) -> str:
-    """Of every page's path and bytes, Pagefind's version, its settings and the record format."""
+    """Of every page's path and bytes (author link targets aside), Pagefind's version, its
+    settings and the record format."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update(version.encode() + b"\0" + settings + b"\0" + RECORD_FORMAT + b"\0")
     for page in pages:
-        digest.update(page.relative_to(site).as_posix().encode() + b"\0" + page.read_bytes() + b"\0")
+        text = _AUTHOR_LINK_TARGET.sub(b"", page.read_bytes())
+        digest.update(page.relative_to(site).as_posix().encode() + b"\0" + text + b"\0")
     return digest.hexdigest()
 
 
