@@ -7,6 +7,7 @@ folders end in '/': their page is saved as 'index.html' inside. See DESIGN.md.
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import quote_plus
 
 HOME = ""
 ARCHIVES = "archives/"
@@ -22,6 +23,9 @@ SITEMAPS = "sitemaps/"
 TOP = "top/"  # the most upvoted papers of the newest week, month and year, and of all time
 API_INDEX = "api/index.json"  # the days that have a day file
 API_DAY_SCHEMA = "api/day.schema.json"  # the day files' shape, as JSON Schema
+ORGS = "orgs/"
+SAVED = "saved/"  # the reader's reading list, kept in the browser
+SAVED_SCRIPT = "theme/js/saved.js"  # the Save buttons and the /saved/ page
 
 FEED_ATOM = "feeds/atom.xml"
 FEED_RSS = "feeds/rss.xml"
@@ -103,6 +107,19 @@ def tag_top(slug: str) -> str:
 
 def api_day(day_of_papers: date) -> str:
     return f"api/days/{day_of_papers.isoformat()}.json"
+
+
+def author(slug: str) -> str:
+    return f"authors/{slug}/"
+
+
+def author_search(name: str) -> str:
+    """Where an author without a page of their own leads: the search, filtered by the name."""
+    return f"{SEARCH}?author={quote_plus(name)}"
+
+
+def org(slug: str) -> str:
+    return f"{ORGS}{slug}/"
 
 
 def search_bundle(year_name: str) -> str:

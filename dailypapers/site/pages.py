@@ -17,6 +17,7 @@ from typing import Callable, Iterable
 
 from .. import urls
 from .archive import Archive, PaperEntry, Period, TagPage, period_title, rank_key
+from .people import people
 from .sitemap import last_changed, robots_txt, sitemap_index, sitemap_part, year_part
 
 
@@ -136,22 +137,33 @@ def paper_link(paper: PaperEntry) -> Link:
 
 
 def paper_pages(site: Archive, settings: dict) -> Iterable[Batch]:
-    """A day's paper pages are a batch: they change only with the day's papers."""
+    """A day's paper pages are a batch: they change only with the day's papers, their similar
+    papers and which of their authors and organizations have pages."""
+    names = people(site, settings)
     for day in site.days:
         ranked = tuple(day.ranked)
-        yield Batch(f"papers of {day.url}", day_paper_pages, (ranked, tuple(site.similar.get(p.url, ()) for p in ranked)))
+        yield Batch(f"papers of {day.url}", day_paper_pages, (
+            ranked,
+            tuple(site.similar.get(p.url, ()) for p in ranked),
+            tuple(names.author_slugs(p) for p in ranked),
+            tuple(names.org_link(p) for p in ranked),
+        ))
 
 
-def day_paper_pages(ranked: tuple[PaperEntry, ...], similar_lists: tuple) -> Iterable[Page]:
-    """A paper page says where it stands in its day's ranking and links its neighbours there."""
-    for rank, (paper, similar) in enumerate(zip(ranked, similar_lists), 1):
+def day_paper_pages(ranked: tuple[PaperEntry, ...], similar_lists: tuple, author_slugs: tuple,
+                    organizations: tuple) -> Iterable[Page]:
+    """A paper page says where it stands in its day's ranking and links its neighbours there,
+    its similar papers, and its authors' and organization's pages."""
+    for rank, paper in enumerate(ranked, 1):
         yield Page(paper.url, "paper", {
             "paper": paper,
             "rank": rank,
             "day_count": len(ranked),
             "previous": paper_link(ranked[rank - 2]) if rank > 1 else None,
             "next": paper_link(ranked[rank]) if rank < len(ranked) else None,
-            "similar": similar,
+            "similar": similar_lists[rank - 1],
+            "author_slugs": author_slugs[rank - 1],
+            "organization": organizations[rank - 1],
         })
 
 
@@ -274,10 +286,11 @@ def crawler_files(site: Archive, settings: dict) -> Iterable[Page]:
 
 # Page types of their own modules, which build on Link and Page above.
 from .api import api_files  # noqa: E402
+from .peoplepages import author_pages, org_pages, saved  # noqa: E402
 from .top import tag_top_pages, top_index, top_listings, top_period_pages  # noqa: E402
 
 PAGE_TYPES = (
     home, archives, search, paper_pages, day_pages, month_pages, year_pages, tag_index, tag_pages, redirects,
-    top_index, top_period_pages, tag_top_pages, api_files,
+    top_index, top_period_pages, tag_top_pages, api_files, author_pages, org_pages, saved,
     crawler_files,
 )

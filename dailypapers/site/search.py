@@ -107,15 +107,24 @@ def pagefind_version(pagefind: list[str]) -> str:
     return result.stdout.strip()
 
 
+# Where an author's name leads (their page once they have two papers, else a search) changes
+# with other papers, and no record holds it: an old month is not indexed again for it.
+_AUTHOR_LINK_TARGET = re.compile(rb' href="(?:authors/[^"]*|search/\?author=[^"]*)"')
+
+
 def source_digest(pages: list[Path], site: Path, settings: bytes, version: str) -> str:
-    """Of every page's path, size and modification time, Pagefind's version, its settings and
-    the record format. The build rewrites a page only when its bytes change (output.py), so
-    its time stands for its bytes, and a day added costs a stat of each page, not a read."""
+    """Of what each page gives its search record (its path and its bytes up to the end of the
+    article, author link targets aside), Pagefind's version, its settings and the record format.
+    A day added changes much that no record holds: old papers' similar lists and neighbours
+    (after the article), and an author's first paper, whose author link turns from a search
+    into a page when a second paper comes."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update(version.encode() + b"\0" + settings + b"\0" + RECORD_FORMAT + b"\0")
     for page in pages:
-        stat = page.stat()
-        digest.update(f"{page.relative_to(site).as_posix()}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+        text = page.read_bytes()
+        end = text.find(b"</article>")
+        text = _AUTHOR_LINK_TARGET.sub(b"", text[: end if end >= 0 else len(text)])
+        digest.update(page.relative_to(site).as_posix().encode() + b"\0" + text + b"\0")
     return digest.hexdigest()
 
 

@@ -34,7 +34,7 @@ _AUTHOR = re.compile(r'<meta name=citation_author content="([^"]*)">')
 _ARXIV = re.compile(r'<meta name=citation_arxiv_id content="([^"]*)">')
 _DAY = re.compile(r'data-pagefind-sort="day:([0-9-]+)"')
 _UPVOTES = re.compile(r'data-pagefind-sort="upvotes:(\d+)"')
-_ORGANIZATION = re.compile(r"<dd data-pagefind-filter=organization>([^<\n]*)")
+_ORGANIZATION = re.compile(r"<dd data-pagefind-filter=organization>(?:<a [^>]*>)?([^<\n]*)")  # a link to its page
 _CODE = re.compile(r'data-pagefind-filter="code:yes"')
 _TAG = re.compile(r"data-pagefind-filter=tag [^>]*>([^<]*)</a>")
 _ABSTRACT = re.compile(r"<section class=abstract>\s*<h2>[^<]*</h2>(.*?)</section>", re.S)
