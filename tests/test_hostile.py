@@ -245,8 +245,8 @@ def element_problems(element, page: bool) -> list[str]:
     if element.name == "script" and (problem := script_problem(element, page)):
         problems.append(problem)
     own_base = page and element.name == "base" and re.fullmatch(r"\./|(\.\./)+|http://localhost:8000/", element.get("href", ""))
-    # A renamed tag's old page leads on to its new one; no other page refreshes.
-    own_refresh = page and re.fullmatch(r"0; url=tags/[a-z0-9-]+/", element.get("content", ""))
+    # A renamed tag's old page leads on to its new one (or to the tag list); no other page refreshes.
+    own_refresh = page and re.fullmatch(r"0; url=tags/([a-z0-9-]+/)?", element.get("content", ""))
     if (element.name in BANNED_ELEMENTS and not own_base) or (
         element.name == "meta" and element.get("http-equiv", "").lower() == "refresh" and not own_refresh
     ):

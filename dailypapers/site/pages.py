@@ -261,6 +261,9 @@ def redirects(site: Archive, settings: dict) -> Iterable[Page]:
             yield Page(urls.tag(old), "redirect", {"target": urls.tag(new) if new in current else urls.TAGS})
 
 
+SITEMAP_MAX_URLS = 50_000
+
+
 def crawler_files(site: Archive, settings: dict) -> Iterable[Page]:
     """The sitemap (an index of a part per year and one for lists), robots.txt and the 404 page."""
     site_url = settings["SITEURL"] or settings["FEED_SITEURL"]
@@ -276,6 +279,14 @@ def crawler_files(site: Archive, settings: dict) -> Iterable[Page]:
         listings += [(page.url, last_changed(page.papers)) for page in site.tag_pages(tag, settings["TAG_PAGE_SIZE"])]
     yield Page(urls.sitemap_part("lists"), sitemap_part, {"site_url": site_url, "entries": listings})
     index.append((urls.sitemap_part("lists"), newest))
+    names = people(site, settings)
+    folks = [(urls.author(slug), last_changed(group.papers)) for slug, group in sorted(names.authors.items())]
+    folks += [(urls.org(slug), last_changed(group.papers)) for slug, group in sorted(names.orgs.items())]
+    folks += [(urls.ORGS, newest), (urls.SAVED, None)]
+    for number, start in enumerate(range(0, len(folks), SITEMAP_MAX_URLS), 1):  # the protocol's limit per file
+        part = urls.sitemap_part(f"people-{number}")
+        yield Page(part, sitemap_part, {"site_url": site_url, "entries": folks[start:start + SITEMAP_MAX_URLS]})
+        index.append((part, newest))
     tops = [(url, last_changed(papers)) for url, papers in top_listings(site)]
     yield Page(urls.sitemap_part("top"), sitemap_part, {"site_url": site_url, "entries": tops})
     index.append((urls.sitemap_part("top"), max((d for _, d in tops), default=None)))

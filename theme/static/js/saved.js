@@ -5,6 +5,9 @@
 // link (data-url on a paper page), the day from the address (YYYY/MM/DD/slug/).
 "use strict";
 
+// In a scope of its own: pages that load another script of ours (search.js) share the global one.
+(() => {
+
 const root = new URL(document.baseURI);
 const storageKey = "dailypapers-saved:" + root.pathname;
 const paperPath = /^(\d{4})\/(\d{2})\/(\d{2})\/[a-z0-9-]+\/$/;
@@ -215,3 +218,4 @@ async function savedPage() {
 addNavLink();
 addButtons();
 if (document.getElementById("saved-list")) savedPage();
+})();
