@@ -191,12 +191,14 @@ def index_site(site: Path, settings_file: Path, pagefind: list[str] = PAGEFIND, 
     version = pagefind_version(pagefind)
     summary = IndexSummary()
     bundles = bundle_pages(site, limit)
+    rekeyed = False
     for name, pages in sorted(bundles.items(), reverse=True):
         bundle = folder / name
         made_from = source_digest(pages, site, settings, version)
         if not force and read_bytes_if_file(bundle / SOURCE_DIGEST) == made_from.encode():
             if not (bundle / KEYS).is_file():  # indexed before routes were
                 write_keys(bundle, read_records(site, pages))
+                rekeyed = True
             summary.unchanged.append(name)
             continue
         records = read_records(site, pages)
@@ -226,7 +228,8 @@ def index_site(site: Path, settings_file: Path, pagefind: list[str] = PAGEFIND, 
         merged, words = merged_facets(folder, sorted(bundles))
         write_if_changed(folder / FACETS, merged)
         write_if_changed(folder / TITLE_WORDS, words)
-        write_routes(folder, sorted(bundles))
+        if summary.indexed or summary.removed or rekeyed or not (folder / ROUTES).is_dir():
+            write_routes(folder, sorted(bundles))  # seconds: not when no bundle changed
     else:
         remove_tree(folder)
     return summary
