@@ -16,6 +16,7 @@ from conftest import Site
 from dailypapers import posts
 from dailypapers.site.search import COMMON_SURNAME, paper_pages_by_month, read_records
 from dailypapers.site.searchrecords import read_record, record_html, surname
+from dailypapers.site.searchroutes import ROUTES, shard_of, title_key, words
 
 pytestmark = [pytest.mark.slow]
 
@@ -150,7 +151,45 @@ def test_months_gone_lose_their_bundle_and_old_layouts_go(indexed):
     (indexed.output / "pagefind" / "pagefind.js").write_text("// a single bundle of an earlier version\n")
     indexed.build()
     assert index(indexed, *SMALL) == "search index: made none; unchanged 2026-01; removed 2024-05"
-    assert sorted(p.name for p in (indexed.output / "pagefind").iterdir()) == ["2026-01", "facets.json", "title-words.txt"]
+    assert sorted(p.name for p in (indexed.output / "pagefind").iterdir()) == ["2026-01", "facets.json", "routes", "title-words.txt"]
+    assert read_route(indexed, "grokking") == "1"  # bit 0 is now January's
+
+
+def read_route(site: Site, word: str, key: str | None = None) -> str | None:
+    """The bundle bits (base 36) pagefind/routes/ gives a key, filed with word."""
+    path = site.output / "pagefind" / ROUTES / f"{shard_of(word)}.txt"
+    lines = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()] if path.is_file() else []
+    return next((bits for key_, bits, *_ in lines if key_ == (key or word)), None)
+
+
+def test_routes_tell_which_bundles_hold_a_word_title_id_and_author(indexed):
+    """Bit 0 is the oldest bundle (2024-05), bit 1 the next (2026-01)."""
+    records = all_records(indexed)
+    old = next(r for r in records if r.url.startswith("2024/05") and r.authors and r.arxiv_id)
+    new = next(r for r in records if r.url.startswith("2026/01"))
+    assert read_route(indexed, "grokking") == "2" and read_route(indexed, "language") == "3"
+    assert read_route(indexed, "qwxzzy") is None
+    for bits, record in (("1", old), ("2", new)):
+        key, longest = title_key(record.title)
+        assert read_route(indexed, longest, key) == bits
+        if not record.authors:
+            continue
+        first = "".join(words(surname(record.authors[0])))
+        assert read_route(indexed, first + "firstauthor") in (bits, "3")
+        word = max(words(record.title), key=len)
+        assert read_route(indexed, word, f"{word}>{first}") in (bits, "3")
+    assert read_route(indexed, old.arxiv_id) == "1"
+    # A rare word in both bundles has its papers counted in each, oldest first.
+    held = [Counter(word for r in records if r.url.startswith(month) for word in set(words(r.abstract + " " + r.title)))
+            for month in ("2024/05", "2026/01")]
+    word = next(word for word in sorted(held[0]) if len(word) > 5 and held[1][word] and held[0][word] + held[1][word] < 10)
+    route = (indexed.output / "pagefind" / ROUTES / f"{shard_of(word)}.txt").read_text(encoding="utf-8")
+    assert f"\n{word}\t3\t{held[0][word]},{held[1][word]}\n" in route
+    # A new month: its bundle comes last (May 2026 is bit 2); January joins the run of 2024-05.
+    indexed.import_fixtures(API_2026)
+    indexed.build()
+    index(indexed)
+    assert read_route(indexed, "grokking") == "1" and read_route(indexed, "language") == "3"
 
 
 def test_other_pagefind_settings_reindex_everything(indexed):

@@ -31,6 +31,7 @@ from pathlib import Path
 from ..store import write_atomic
 from .output import read_bytes_if_file, remove_tree, replace_folder, write_if_changed
 from .searchrecords import PaperRecord, RecordError, read_record, record_html, surname
+from .searchroutes import KEYS, ROUTES, write_keys, write_routes
 
 PAGEFIND = [sys.executable, "-m", "pagefind_bin"]
 BUNDLES = "pagefind"  # under the site folder
@@ -156,8 +157,11 @@ def merged_facets(bundles: Path, names: list[str]) -> tuple[bytes, bytes]:
     when a word finds nothing."""
     total = {"papers": 0, "code": 0, "tag": Counter(), "year": Counter(), "organization": Counter(),
              "title_words": Counter(), "first_authors": Counter()}
+    papers = {}
     for name in names:
-        for key, value in json.loads((bundles / name / FACETS).read_text(encoding="utf-8")).items():
+        bundle = json.loads((bundles / name / FACETS).read_text(encoding="utf-8"))
+        papers[name] = bundle["papers"]
+        for key, value in bundle.items():
             total[key] += Counter(value) if isinstance(value, dict) else value
     words = "\n".join(word for word, _ in sorted(total.pop("title_words").items(), key=lambda item: (-item[1], item[0])))
     for key in ("tag", "organization"):
@@ -165,6 +169,7 @@ def merged_facets(bundles: Path, names: list[str]) -> tuple[bytes, bytes]:
     total["year"] = sorted(total["year"].items(), reverse=True)
     total["first_authors"] = sorted(name for name, count in total["first_authors"].items() if name and count >= COMMON_SURNAME)
     total["bundles"] = sorted(names, reverse=True)
+    total["bundle_papers"] = [papers[name] for name in total["bundles"]]  # the search page weighs routes by them
     return json.dumps(total, ensure_ascii=False, separators=(",", ":")).encode(), words.encode()
 
 
@@ -195,10 +200,14 @@ def index_site(site: Path, settings_file: Path, pagefind: list[str] = PAGEFIND, 
     version = pagefind_version(pagefind)
     summary = IndexSummary()
     bundles = bundle_pages(site, limit)
+    rekeyed = False
     for name, pages in sorted(bundles.items(), reverse=True):
         bundle = folder / name
         made_from = source_digest(pages, site, settings, version)
         if not force and read_bytes_if_file(bundle / SOURCE_DIGEST) == made_from.encode():
+            if not (bundle / KEYS).is_file():  # indexed before routes were
+                write_keys(bundle, read_records(site, pages))
+                rekeyed = True
             summary.unchanged.append(name)
             continue
         records = read_records(site, pages)
@@ -213,13 +222,14 @@ def index_site(site: Path, settings_file: Path, pagefind: list[str] = PAGEFIND, 
         finally:
             remove_tree(work)
         write_atomic(fresh / FACETS, json.dumps(facets(records), ensure_ascii=False, separators=(",", ":")))
+        write_keys(fresh, records)
         write_atomic(fresh / SOURCE_DIGEST, made_from)
         replace_folder(fresh, bundle)
         summary.indexed.append(name)
     if folder.is_dir():
         # Bundles cut differently before, and the files of earlier layouts (pagefind/2024/).
         for entry in sorted(folder.iterdir()):
-            if entry.name not in bundles and entry.name not in (FACETS, TITLE_WORDS):
+            if entry.name not in bundles and entry.name not in (FACETS, TITLE_WORDS, ROUTES):
                 remove_tree(entry)
                 if _BUNDLE.fullmatch(entry.name):
                     summary.removed.append(entry.name)
@@ -227,6 +237,8 @@ def index_site(site: Path, settings_file: Path, pagefind: list[str] = PAGEFIND, 
         merged, words = merged_facets(folder, sorted(bundles))
         write_if_changed(folder / FACETS, merged)
         write_if_changed(folder / TITLE_WORDS, words)
+        if summary.indexed or summary.removed or rekeyed or not (folder / ROUTES).is_dir():
+            write_routes(folder, sorted(bundles))  # seconds: not when no bundle changed
     else:
         remove_tree(folder)
     return summary
