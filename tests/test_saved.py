@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from playwright.sync_api import expect
 from test_browser import (  # noqa: F401 - browser, site, server, base_url and requested are fixtures
     DESKTOP,
     PAGES,
@@ -47,6 +48,7 @@ def test_two_saved_papers_are_on_saved_and_in_the_bibtex_export(browser, base_ur
     page.get_by_role("navigation", name="Site").get_by_role("link", name="Saved").click()
     page.wait_for_url("**/saved/")
     listed = page.locator("#saved-list > li > a")
+    expect(listed).to_have_count(2)  # the script fills the list once the page is parsed
     assert listed.all_inner_texts() == titles[::-1]  # most recently saved first
     assert "2 papers saved" in page.locator("#saved-status").inner_text()
     with page.expect_download() as download:

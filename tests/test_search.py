@@ -39,6 +39,7 @@ from test_browser import (  # noqa: F401 - browser is a fixture
 from dailypapers import posts
 from dailypapers.site.search import paper_pages_by_month, read_records
 from dailypapers.site.searchrecords import surname
+from dailypapers.site.text import to_plain
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 from search_quality import queries  # noqa: E402
@@ -180,7 +181,8 @@ def test_the_header_box_opens_the_search_page(page, servers):
 
 def test_tag_and_year_filters(page, servers, site):
     papers = all_posts(site)
-    tagged = sorted(p.meta["title"] for p in papers if "Image Generation" in p.meta["tags"])
+    # As a result row shows a title: its TeX and dashes rendered (Mean--Variance as Mean–Variance).
+    tagged = sorted(to_plain(p.meta["title"]) for p in papers if "Image Generation" in p.meta["tags"])
     in_2024 = [p for p in papers if str(p.meta["date"]).startswith("2024")]
     assert len(tagged) > 1 and len(in_2024) > 1
     search_for(page, servers["root"], "seed")
