@@ -94,23 +94,22 @@ class ArchiveGenerator(Generator):
         reader = Reader(Path(self.path), self.cache, self.vocabulary, self.settings["BUILD_PROCESSES"])
         files = reader.scan()
         # Everything the output is made from: the code, theme, taxonomy and settings, and the
-        # post files as found (the reader, too, knows a post by its time and size). A build
-        # that left posts out is never taken as done: it must report them again.
-        self.inputs = digest(self.build_key, files) if not reader.errors else None
-        self.archive = None  # nothing to read when the last build was made from the same and is intact
-        if self.inputs is None or not self.output.is_current(self.inputs):
+        # post files as found (the reader, too, knows a post by its time and size).
+        self.inputs = digest(self.build_key, files)
+        entries = None  # nothing to read when the last build was made from the same and is intact
+        if reader.errors or not self.output.is_current(self.inputs):
             entries = reader.entries(files)
-            self.timings = {"read_s": time.perf_counter() - start}
+        self.timings = {"read_s": time.perf_counter() - start}
+        self.archive = None
+        if entries is not None:
             start = time.perf_counter()
             self.archive = archive.build(entries, self.vocabulary.moved)
             self.timings["group_s"] = time.perf_counter() - start
             start = time.perf_counter()
             self.archive.similar = similar.similar_lists(self.archive.papers, self.cache)
             self.timings["similar_s"] = time.perf_counter() - start
-        else:
-            self.timings = {"read_s": time.perf_counter() - start}
         self.problems = reader.errors
-        if self.problems:
+        if self.problems:  # a build that left posts out is never taken as done: it reports them again
             self.inputs = None
         # Connected for as long as this generator lives (blinker keeps a weak reference).
         signals.finalized.connect(self.fail_on_problems)
