@@ -85,6 +85,8 @@ def test_two_saved_papers_are_on_saved_and_in_the_bibtex_export(browser, base_ur
     other = new_context(browser, requested)
     page = other.new_page()
     page.goto(share)
+    # The receiving page reads each shared paper from its own page: wait for both.
+    expect(page.locator("#saved-list > li > a")).to_have_count(2)
     assert page.locator("#saved-list > li > a").all_inner_texts() == titles[::-1]
     assert page.locator("#saved-status").inner_text().startswith("A shared list: 2 papers")
     page.get_by_role("button", name="Add these to my list").click()
