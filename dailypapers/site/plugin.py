@@ -25,7 +25,7 @@ from .. import settings as settings_table
 from .. import urls
 from ..store import write_atomic
 from ..vocabulary import TagVocabulary
-from . import archive, charts, similar
+from . import archive, charts
 from .cache import BuildCache
 from .feedpages import feed_pages
 from .text import plain_text, text_markup
@@ -106,6 +106,8 @@ class ArchiveGenerator(Generator):
             self.archive = archive.build(entries, self.vocabulary.moved)
             self.timings["group_s"] = time.perf_counter() - start
             start = time.perf_counter()
+            from . import similar  # numpy, scipy and scikit-learn take seconds to load: not for a build with nothing to do
+
             self.archive.similar = similar.similar_lists(self.archive.papers, self.cache)
             self.timings["similar_s"] = time.perf_counter() - start
         self.problems = reader.errors
