@@ -143,19 +143,6 @@ class PaperEntry:
         body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
         return f"@misc{{{key},\n{body}\n}}"
 
-    @property
-    def json_ld(self) -> dict:
-        """schema.org ScholarlyArticle data (the page's own address is its canonical link)."""
-        data = {
-            "@context": "https://schema.org",
-            "@type": "ScholarlyArticle",
-            "headline": to_plain(self.title),
-            "datePublished": (self.published or self.day).isoformat(),
-        }
-        if self.arxiv_id:
-            data["sameAs"] = f"https://arxiv.org/abs/{self.arxiv_id}"
-        return data
-
 
 def _bibtex_text(text: str) -> str:
     """Braces must balance in BibTeX: drop them all rather than emit a broken entry."""
