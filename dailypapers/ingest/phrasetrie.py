@@ -11,7 +11,7 @@ from .phrases import forms, key_of
 _END = ""  # the trie key of a phrase's entry: no word is empty
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity: the walk asks whether two matches are one phrase
 class _Phrase:
     """What a literal phrase stands for: tag -> whether it is a synonym (else a phrase), the
     tags whose phrases do not count inside it (it is one of their `exclude` phrases), the tags
@@ -77,16 +77,17 @@ class PhraseTrie:
                 node = node.get(words[position]) if position < end else None
             if longest is None or start < covered:
                 continue
-            span = tokens[start:longest_end]
-            restated = previous not in (None, longest) and start == covered and _is_acronym(tokens[start])
-            skipped = set(previous.tags) if restated else set()
-            if longest.lower_case and all(len(t) > 1 and t.isupper() for t in span):
-                skipped |= longest.lower_case
-            if longest.capitals and all(t.islower() or t.isdigit() for t in span):
-                skipped |= longest.capitals
+            restated = previous is not None and previous is not longest and start == covered and _is_acronym(tokens[start])
+            in_capitals = longest.lower_case and all(len(t) > 1 and t.isupper() for t in tokens[start:longest_end])
+            in_lower_case = longest.capitals and all(t.islower() or t.isdigit() for t in tokens[start:longest_end])
             weight = weights[start]
             for index, synonym in longest.tags.items():
-                if excluded.get(index, 0) <= start and index not in skipped:
+                if (
+                    excluded.get(index, 0) <= start
+                    and not (restated and index in previous.tags)
+                    and not (in_capitals and index in longest.lower_case)
+                    and not (in_lower_case and index in longest.capitals)
+                ):
                     counts[index] = counts.get(index, 0.0) + weight * (1.0 if synonym else phrase_weight)
             covered, previous = longest_end, longest
 
