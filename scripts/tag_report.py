@@ -35,9 +35,9 @@ from dailypapers.model import Paper
 
 FIXTURES = REPO / "tests" / "fixtures"
 LABEL_SETS = {"held-out": FIXTURES / "tag-heldout.yaml", "training": FIXTURES / "tag-labels.yaml"}
-# The held-out set was relabelled after issue 21 by the guide (tag-guide.md); a paper whose
-# labels changed keeps the earlier ones under `earlier_tags`, measured as this extra set.
-EARLIER = "held-out-earlier"
+# Both sets were relabelled after issue 21 by the guide (tag-guide.md); a paper whose labels
+# changed keeps the earlier ones under `earlier_tags`, measured as "<set>-earlier".
+EARLIER = "-earlier"
 MIN_LABELS = 3  # per-tag lines for tags with at least this many labels or predictions
 MIN_GOLD, MIN_PRECISION = 5, 0.6  # the issue's bar for a tag's precision
 
@@ -51,8 +51,8 @@ def f1(precision: float, recall: float) -> float:
 
 
 def label_report(taxonomy: Taxonomy, label_set: str, show_errors: bool) -> None:
-    path = LABEL_SETS["held-out" if label_set == EARLIER else label_set]
-    field = "earlier_tags" if label_set == EARLIER else "tags"
+    path = LABEL_SETS[label_set.removesuffix(EARLIER)]
+    field = "earlier_tags" if label_set.endswith(EARLIER) else "tags"
     entries = yaml.safe_load(path.read_text(encoding="utf-8"))["papers"]
     hits, predicted, labelled = Counter(), Counter(), Counter()
     for entry in entries:
@@ -141,7 +141,7 @@ def main() -> None:
     parser.add_argument("--taxonomy", type=Path, default=REPO / "tags.yaml")
     parser.add_argument("--corpus", type=Path, default=Path("/tmp/corpus/hf-daily-papers"), help="folder of API JSON files")
     parser.add_argument("--errors", action="store_true", help="list every labelled paper the tagger gets wrong")
-    parser.add_argument("--set", choices=[*LABEL_SETS, EARLIER, "both"], default="both", help="which hand labels to measure on")
+    parser.add_argument("--set", choices=[*LABEL_SETS, *(name + EARLIER for name in LABEL_SETS), "both"], default="both", help="which hand labels to measure on")
     parser.add_argument("--sample", type=int, metavar="N", help="print N corpus papers to label, and nothing else")
     parser.add_argument("--seed", type=int, default=2121, help="the random seed of --sample")
     args = parser.parse_args()

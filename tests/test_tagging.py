@@ -17,7 +17,7 @@ from dailypapers.store import PostStore
 # Micro precision and recall (scripts/tag_report.py), a little below those measured: on the
 # held-out labels (tag-heldout.yaml, never tuned on) and on the training labels
 # (tag-labels.yaml, which tags.yaml is tuned on). A taxonomy change that costs more fails here.
-QUALITY = {"tag-heldout.yaml": (0.80, 0.72), "tag-labels.yaml": (0.80, 0.74)}
+QUALITY = {"tag-heldout.yaml": (0.80, 0.72), "tag-labels.yaml": (0.78, 0.78)}
 
 SMALL = """
 tags:

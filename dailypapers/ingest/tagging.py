@@ -5,11 +5,12 @@ A tag's `synonyms` name its topic and count in full; its `phrases` only signal i
 less, so that one ambiguous word ("table", "judge", "safe") in a title is no tag by itself.
 In the abstract, the sentences that say what the paper does ("we propose ...") count more
 than the others, which are often about earlier work. A phrase written in lower case does
-not match a word in capitals: "safe" is not the method SAFE.
+not match a word in capitals ("safe" is not the method SAFE), one written with capitals
+inside does not match lower case (ReAct is not "react"), and an acronym right after its name
+("large language models (LLMs)") is one mention, not two.
 
-Literal phrases are matched as word sequences: the text is lower-cased and split into words
-once, and the words are walked through one trie of all phrases, so the cost of tagging hardly
-grows with the size of the taxonomy. Only `re:` phrases run a regular expression each.
+Literal phrases are matched as word sequences, through one trie of all phrases
+(phrasetrie.py). Only `re:` phrases run a regular expression each.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import yaml
 
 from ..model import Paper, slugify
 from .phrases import WORD_RE, compile_phrase, forms, key_of, words
+from .phrasetrie import PhraseTrie
 
 try:  # the C loader reads tags.yaml several times faster; fall back where libyaml is missing
     from yaml import CSafeLoader as _Loader
@@ -48,7 +50,6 @@ _THIS_WORK = {"paper", "work", "study", "report", "survey"}  # "this paper shows
 # What a literal phrase may hold; its punctuation separates words like a space does.
 _LITERAL_RE = re.compile(r"[\w\s\-./']+")
 REGEX_PREFIX = "re:"
-_END = ""  # the trie key of a phrase's entry: no word is empty
 
 
 class TaxonomyError(ValueError):
@@ -59,18 +60,6 @@ class TaxonomyError(ValueError):
 class Tag:
     name: str
     slug: str
-
-
-@dataclass
-class _Phrase:
-    """What a literal phrase stands for: tag -> whether it is a synonym (else a phrase) for
-    the tags it counts for, the tags
-    whose phrases do not count inside it (one of their `exclude` phrases), and the tags that
-    wrote it in lower case (it does not match the same words in capitals)."""
-
-    tags: dict[int, bool]
-    excludes: list[int]
-    lower_case: set[int]
 
 
 class Taxonomy:
@@ -90,9 +79,7 @@ class Taxonomy:
         self._implies: dict[str, list[str]] = {}  # a subtopic's tag -> its parents' (GUI agents -> Agents)
         # a broad tag -> the tags one of which it needs beside it (Language Models: Pretraining, ...)
         self._only_with: dict[str, set[str]] = {}
-        # The literal phrases as a trie of words: word -> {next word -> ..., _END: _Phrase}.
-        # Most words of a text start no phrase and cost one dict lookup.
-        self._trie: dict = {}
+        self._trie = PhraseTrie()  # the literal phrases
         self._synonyms: dict[str, list[int]] = {}  # ai_keyword -> tags
         # (tag, a synonym?, one of its `re:` phrases, a string all its matches hold)
         self._patterns: list[tuple[int, bool, re.Pattern, str]] = []
@@ -194,55 +181,10 @@ class Taxonomy:
                     f"phrase {phrase!r}: a literal phrase holds words, spaces and - . / ' only"
                     f" (write a regular expression as '{REGEX_PREFIX}...')"
                 )
-            for key in forms(key_of(phrase)):
-                node = self._trie
-                for word in key.split(" "):
-                    node = node.setdefault(word, {})
-                entry = node.setdefault(_END, _Phrase({}, [], set()))
-                if synonym is None:
-                    if index not in entry.excludes:
-                        entry.excludes.append(index)
-                    continue
-                entry.tags[index] = synonym or entry.tags.get(index, False)
-                if phrase == phrase.lower():
-                    entry.lower_case.add(index)
-                elif synonym:
-                    entry.lower_case.discard(index)  # a synonym in capitals (EHR) matches capitals
-
-    def _count(self, tokens: list[str], weights: list[float], counts: dict[int, float]) -> None:
-        """Add a word's weight to a tag for each of its synonyms starting at that word in
-        `tokens` (the text's words), that times PHRASE_WEIGHT for each of its phrases.
-        Where phrases overlap, the longest wins: "vision-language model" counts for
-        Multimodal, not also for Language Models. Inside one of a tag's `exclude` phrases, its
-        phrases do not count."""
-        words = " ".join(tokens).casefold().split(" ")  # words hold no spaces: one call for all
-        end = len(words)
-        trie = self._trie
-        covered = 0  # words before this belong to a phrase already counted
-        excluded: dict[int, int] = {}  # tag -> end of the last of its exclude phrases seen
-        for start in [i for i, word in enumerate(words) if word in trie]:
-            node = trie[words[start]]
-            longest = None
-            position = start
-            while node is not None:
-                position += 1
-                found = node.get(_END)
-                if found is not None:
-                    for index in found.excludes:
-                        excluded[index] = max(excluded.get(index, 0), position)
-                    if found.tags:
-                        longest, longest_end = found, position
-                node = node.get(words[position]) if position < end else None
-            if longest is not None and start >= covered:
-                capitals = longest.lower_case and all(len(t) > 1 and t.isupper() for t in tokens[start:longest_end])
-                weight = weights[start]
-                for index, synonym in longest.tags.items():
-                    if excluded.get(index, 0) <= start and not (capitals and index in longest.lower_case):
-                        counts[index] = counts.get(index, 0.0) + weight * (1.0 if synonym else PHRASE_WEIGHT)
-                covered = longest_end
+            self._trie.add(index, phrase, synonym)
 
     def _count_patterns(self, text: str, sentences: list[tuple[str, float]], counts: dict[int, float]) -> None:
-        """Like `_count` for the `re:` phrases, matched in each sentence (text, weight) of
+        """Like `PhraseTrie.count` for the `re:` phrases, matched in each sentence (text, weight) of
         `text` that holds the pattern's literal part: most texts and sentences are never searched."""
         folded = text.lower()
         for index, synonym, pattern, needle in self._patterns:
@@ -257,7 +199,7 @@ class Taxonomy:
         """Tag index -> the evidence for it in the paper."""
         counts: dict[int, float] = {}
         title = WORD_RE.findall(paper.title)
-        self._count(title, [TITLE_WEIGHT] * len(title), counts)
+        self._trie.count(title, [TITLE_WEIGHT] * len(title), PHRASE_WEIGHT, counts)
         self._count_patterns(paper.title, [(paper.title, TITLE_WEIGHT)], counts)
         # the abstract's words in one list, each with the weight of its sentence
         tokens: list[str] = []
@@ -273,7 +215,7 @@ class Taxonomy:
             token_weights += [weight] * len(words)
             sentences.append((sentence, weight))
             start = end
-        self._count(tokens, token_weights, counts)
+        self._trie.count(tokens, token_weights, PHRASE_WEIGHT, counts)
         self._count_patterns(abstract, sentences, counts)
         # a tag counts once for the keywords, however many of its names they repeat
         for index in {i for keyword in paper.ai_keywords for i in self._keyword_tags(keyword)}:
