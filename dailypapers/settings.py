@@ -73,7 +73,9 @@ SETTINGS: dict[str, Setting] = {
     "INDEX_DAYS": Setting(3, "days shown on the home page", _positive),
     "SUMMARY_LENGTH": Setting(280, "characters of the abstract shown in day lists", _positive),
     "TAG_PAGE_SIZE": Setting(100, "papers per tag page", _positive),
-    "AUTHOR_PAGE_MIN_PAPERS": Setting(2, "papers an author needs for a page (others lead to a search)", _positive),
+    # 10 and 5 keep author pages and feeds near 45 MB at 40,000 papers (README, "Authors").
+    "AUTHOR_PAGE_MIN_PAPERS": Setting(10, "papers an author needs for a page (others lead to a search)", _positive),
+    "AUTHOR_FEED_ITEMS": Setting(5, "entries of each author's feed (the newest papers)", _positive),
     "FEED_MAX_ITEMS": Setting(100, "entries of the main and the top feed", _positive),
     "FEED_TAG_MAX_ITEMS": Setting(50, "entries of each tag's feeds", _positive),
     "FEED_DAILY_DAYS": Setting(30, "entries (days) of the daily digest", _positive),

@@ -38,6 +38,7 @@ FEED_WEEKLY_ATOM = "feeds/weekly.atom.xml"
 FEED_WEEKLY_RSS = "feeds/weekly.rss.xml"
 FEED_OPML = "feeds/feeds.opml"
 TAG_FEEDS = "feeds/tags/"
+AUTHOR_FEEDS = "feeds/authors/"
 
 
 def save_as(url: str) -> str:
@@ -111,6 +112,10 @@ def api_day(day_of_papers: date) -> str:
 
 def author(slug: str) -> str:
     return f"authors/{slug}/"
+
+
+def author_feed(slug: str) -> str:
+    return f"{AUTHOR_FEEDS}{slug}.atom.xml"
 
 
 def author_search(name: str) -> str:

@@ -13,7 +13,7 @@ from dailypapers.site import archive, pages
 from dailypapers.site.archive import PaperEntry, TagRef
 
 AGENTS, VISION = TagRef("Agents", "agents"), TagRef("Vision", "vision")
-SETTINGS = {"INDEX_DAYS": 2, "TAG_PAGE_SIZE": 3, "SITEURL": "", "FEED_SITEURL": "http://localhost:8000", "AUTHOR_PAGE_MIN_PAPERS": 2}
+SETTINGS = {"INDEX_DAYS": 2, "TAG_PAGE_SIZE": 3, "SITEURL": "", "FEED_SITEURL": "http://localhost:8000", "AUTHOR_PAGE_MIN_PAPERS": 2, "AUTHOR_FEED_ITEMS": 5}
 
 
 def entry(day: date, slug: str, upvotes: int = 0, tags=(), title: str | None = None, digest: str | None = None):

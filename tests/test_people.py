@@ -7,18 +7,28 @@ import re
 from collections import defaultdict
 from datetime import date
 
+import feedparser
 import pytest
 from conftest import Site
 from test_incremental import clean_build_of, tree
 
-from dailypapers import posts, urls
+from dailypapers import posts, settings, urls
 from dailypapers.model import Paper
 from dailypapers.site.people import name_slug
 
+MIN_PAPERS_VARIABLE = settings.ENV_PREFIX + "AUTHOR_PAGE_MIN_PAPERS"
 API_DAYS = (("hfapi_2024-05-28.json", "2024-05-29"), ("hfapi_2024-07-09.json", "2024-07-10"), ("hfapi_2026-05-11.json", "2026-05-12"))
-_LIST_LINK = re.compile(r'<li><a href="(\d{4}/\d\d/\d\d/[a-z0-9-]+/)">')
+_LIST_LINK = re.compile(r'<li><a href="?(\d{4}/\d\d/\d\d/[a-z0-9-]+/)"?>')
 _BYLINE = re.compile(r"<div class=byline>(.*?)</div>", re.S)
 _NAME_LINK = re.compile(r'<a href="([^"]*)">([^<]*)</a>')
+
+
+@pytest.fixture(scope="module", autouse=True)
+def pages_from_two_papers():
+    """Three real days have few authors with AUTHOR_PAGE_MIN_PAPERS (10) papers: pages from two."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(MIN_PAPERS_VARIABLE, "2")
+        yield
 
 
 @pytest.fixture(scope="module")
@@ -139,3 +149,63 @@ def test_spellings_that_slugify_alike_are_one_author():
     assert name_slug("Yizhe Zhang") == name_slug("Yizhe  zhang".replace("  ", " ")) == "yizhe-zhang"
     assert name_slug("José García") == name_slug("Jose Garcia") == "jose-garcia"
     assert name_slug("Jean-Luc X.") == "jean-luc-x"
+
+
+_FEED_LINK = re.compile(r'<link rel=alternate type=application/atom\+xml title="([^"]*)" href="([^"]+)">')
+_HEADING = re.compile(r"<h1>([^<]*)</h1>")
+FEED_BASE = settings.default("FEED_SITEURL")
+
+
+def read_feed(site: Site, slug: str):
+    parsed = feedparser.parse((site.output / urls.author_feed(slug)).read_bytes())
+    assert not parsed.bozo, parsed.bozo_exception
+    assert parsed.version == "atom10"
+    return parsed
+
+
+def test_every_author_page_links_an_atom_feed_of_their_newest_papers(built):
+    latest = {entry.link: entry.id for entry in feedparser.parse((built.output / urls.FEED_ATOM).read_bytes()).entries}
+    pages = sorted((built.output / "authors").glob("*/index.html"))
+    assert len(pages) > 15
+    shared = 0
+    for page in pages:
+        slug, text = page.parent.name, page.read_text(encoding="utf-8")
+        name = html.unescape(_HEADING.search(text).group(1))
+        feed_path = urls.author_feed(slug)
+        assert [(html.unescape(t), href) for t, href in _FEED_LINK.findall(text)] == [(name, urls.absolute(FEED_BASE, feed_path))]
+        assert f"<a href={feed_path}>Atom feed</a>" in text  # visible too
+        feed = read_feed(built, slug)
+        assert feed.feed.title == name and feed.feed.author == name
+        assert feed.feed.link == urls.absolute(FEED_BASE, urls.author(slug))
+        listed = _LIST_LINK.findall(text)
+        assert [entry.link for entry in feed.entries] == [urls.absolute(FEED_BASE, u) for u in listed[:settings.default("AUTHOR_FEED_ITEMS")]]
+        moments = [entry.updated_parsed for entry in feed.entries]
+        assert moments == sorted(moments, reverse=True) and feed.feed.updated_parsed == moments[0]
+        for entry in feed.entries:  # a paper is one entry to a reader of both feeds
+            if entry.link in latest:
+                assert entry.id == latest[entry.link]
+                shared += 1
+    assert shared > 5
+
+
+def test_adding_a_day_makes_again_only_the_feeds_of_its_authors(tmp_path):
+    site = Site(tmp_path / "site")
+    site.import_fixtures(*API_DAYS)
+    site.build()
+    feeds = site.output / urls.AUTHOR_FEEDS
+    before = {path.name: path.stat().st_mtime_ns for path in feeds.iterdir()}
+    veteran = sorted(before)[0].removesuffix(".atom.xml")
+    veteran_name = html.unescape(_HEADING.search((site.output / urls.author(veteran) / "index.html").read_text(encoding="utf-8")).group(1))
+    newcomer = "Zoë <O'Brien> & Co"  # two papers on the new day: a page and a feed
+    for number in (1, 2):
+        write_post(site, Paper(title=f"Later Paper {number}", abstract="Words.", day=date(2026, 6, 1),
+                               authors=[veteran_name, newcomer], author_count=2, upvotes=number, source="api"),
+                   f"later-paper-{number}")
+    site.build()
+    after = {path.name: path.stat().st_mtime_ns for path in feeds.iterdir()}
+    changed = {name for name, moment in after.items() if before.get(name) != moment}
+    assert changed == {f"{veteran}.atom.xml", f"{name_slug(newcomer)}.atom.xml"}
+    titles = [entry.title for entry in read_feed(site, veteran).entries]
+    assert titles[:2] == ["Later Paper 2", "Later Paper 1"]  # the newest day first, by rank
+    assert read_feed(site, name_slug(newcomer)).feed.title == newcomer
+    assert tree(site.output) == clean_build_of(site, tmp_path / "clean")

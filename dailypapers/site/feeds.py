@@ -130,6 +130,11 @@ def paper_links(paper: PaperEntry) -> list[tuple[str, str]]:
     return links
 
 
+def entry_id(paper: PaperEntry) -> str:
+    """A paper's entry id in every feed that shows it."""
+    return "urn:uuid:" + str(uuid.uuid5(ENTRY_ID_NAMESPACE, f"{paper.day.isoformat()}/{paper.slug}"))
+
+
 def paper_item(paper: PaperEntry, rank: int) -> FeedItem:
     """A paper's entry; `rank`: its place in its day's ranking (1 = most upvoted)."""
     links = " · ".join(f'<a href="{escape(url)}">{escape(label)}</a>' for label, url in paper_links(paper))
@@ -138,7 +143,7 @@ def paper_item(paper: PaperEntry, rank: int) -> FeedItem:
     html = feed_html(paper.abstract) + (f"<p>{links}</p>" if links else "")
     when = ranked_datetime(paper.day, rank)
     return FeedItem(
-        id="urn:uuid:" + str(uuid.uuid5(ENTRY_ID_NAMESPACE, f"{paper.day.isoformat()}/{paper.slug}")),
+        id=entry_id(paper),
         title=to_plain(paper.title),
         url=paper.url,
         published=when,

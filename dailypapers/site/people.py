@@ -82,6 +82,7 @@ class People:
     orgs: dict[str, Group]  # by slug: every organization
     author_slug: dict[str, str]  # every author name's slug, made once
     org_slug: dict[str, str]
+    rank: dict[int, int]  # by id(paper): its place in its day's ranking (1 = most upvoted), which dates feed entries
 
     def author_slugs(self, paper: PaperEntry) -> tuple[str, ...]:
         """For each of the paper's authors, the slug of their page, or '' (no page: a search)."""
@@ -115,16 +116,18 @@ def _group_people(site: Archive, minimum: int) -> People:
         by_author: dict[str, list[PaperEntry]] = defaultdict(list)
         by_org: dict[str, list[PaperEntry]] = defaultdict(list)
         position: dict[int, int] = {}
+        rank: dict[int, int] = {}
         for day in reversed(site.days):  # newest day first, each day by rank, as tags list
-            for paper in day.ranked:
+            for number, paper in enumerate(day.ranked, 1):
                 position[id(paper)] = len(position)
+                rank[id(paper)] = number
                 for name in dict.fromkeys(paper.post.authors):  # a name listed twice is one author
                     by_author[name].append(paper)
                 if paper.post.organization:
                     by_org[paper.post.organization].append(paper)
         authors, author_slug = _groups(by_author, minimum, position)
         orgs, org_slug = _groups(by_org, 1, position)
-        return People(authors, orgs, author_slug, org_slug)
+        return People(authors, orgs, author_slug, org_slug, rank)
     finally:
         if collecting:
             gc.enable()
