@@ -106,7 +106,7 @@ class ArchiveGenerator(Generator):
             self.archive = archive.build(entries, self.vocabulary.moved)
             self.timings["group_s"] = time.perf_counter() - start
             start = time.perf_counter()
-            from . import similar  # numpy, scipy and scikit-learn take seconds to load: not for a build with nothing to do
+            from . import similar  # numpy and scipy take a second to load: not for a build with nothing to do
 
             self.archive.similar = similar.similar_lists(self.archive.papers, self.cache)
             self.timings["similar_s"] = time.perf_counter() - start

@@ -23,22 +23,18 @@ from datetime import date
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import HashingVectorizer
 
 from .archive import PaperEntry
 from .cache import BuildCache
+from .terms import FEATURES, term_counts
 
 TOP = 5
 TERMS_KEPT = 40  # per paper: more raises tag agreement a little and the all-pairs cost a lot
-FEATURES = 2**20  # hashed terms: collisions are rare at this size, and no vocabulary shifts
 CHUNK_ROWS = 1000  # papers scored against all at once: bounds the memory of a product
 SCORE_SCALE = 1_000_000  # scores are kept as integers, so ties are exact
 SCORE_LIMIT = (1 << 20) - 1  # above any score (a cosine is at most 1)
 OTHER_BITS = 24  # papers: up to 16 million
 OWNER_SHIFT = 20 + OTHER_BITS  # owners below 2**19 (a chunk's rows, or an archive's papers)
-_VECTORIZER = HashingVectorizer(
-    n_features=FEATURES, ngram_range=(1, 2), stop_words="english", alternate_sign=False, norm=None, dtype=np.float32
-)
 
 
 @dataclass(frozen=True)
@@ -58,12 +54,6 @@ def paper_text(title: str, abstract: str, keywords) -> str:
 
 def text_key(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
-
-
-def term_counts(texts: list[str]) -> sp.csr_matrix:
-    counts = _VECTORIZER.transform(texts).tocsr()
-    counts.sort_indices()
-    return counts
 
 
 def reference_size(count: int) -> int:
