@@ -1,7 +1,8 @@
 """The search index: Pagefind bundles made from the built paper pages.
 
-Each paper page is read back as a record (searchrecords.py) and written as a small
-document for Pagefind to crawl: it indexes what search needs (title, id and authors
+Each paper page is read back as a record (searchrecords.py; kept between runs, and read
+again only when the page changed: searchcache.py) and written as a small document for
+Pagefind to crawl: it indexes what search needs (title, id and authors
 weighted above the abstract) with its filters and sort keys, and no page markup.
 
 Pagefind has no incremental mode, its time and memory grow with the words it indexes (about
