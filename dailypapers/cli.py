@@ -61,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     index.add_argument("--site", type=Path, default=Path("output"), help="the built site (default: %(default)s)")
     index.add_argument("--settings", type=Path, default=Path("pagefind.yml"), help="Pagefind's settings (default: %(default)s)")
     index.add_argument("--all", action="store_true", help="index every bundle again")
+    index.add_argument("--cache", type=Path, default=Path("cache"),
+                       help="the build cache, where the pages' search records are kept between runs (default: %(default)s)")
     index.add_argument("--bundle-papers", type=int, default=search.BUNDLE_PAPERS, metavar="N",
                        help="papers a bundle holds at most: Pagefind's memory grows with it (default: %(default)s)")
     return parser
@@ -125,7 +127,8 @@ def cmd_index(args, settings, taxonomy) -> int:
         print(f"error: {args.site}: no built site here (run `make html` first)", file=sys.stderr)
         return EXIT_USAGE
     try:
-        summary = search.index_site(args.site, args.settings, force=args.all, limit=args.bundle_papers)
+        summary = search.index_site(args.site, args.settings, force=args.all, limit=args.bundle_papers,
+                                         cache=args.cache)
     except search.SearchIndexError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE

@@ -116,6 +116,23 @@ def test_an_edited_page_reindexes_its_bundle(indexed):
     assert any(f["meta"]["title"] == "Zyxwvut: a title no other paper has" for f in fragments(indexed, "2024-05"))
 
 
+def test_a_page_rewritten_outside_its_record_is_read_again_but_not_indexed(indexed):
+    """The records are kept in cache/search-records/; a page whose size or time changed is
+    read again, and its bundle made again only if its record changed."""
+    kept = indexed.root / "cache" / "search-records" / "2024-05.jsonl"
+    assert len(kept.read_text(encoding="utf-8").splitlines()) == 1 + 15  # a header, a record a paper
+    page = next((indexed.output / "2024").glob("*/*/*/index.html"))
+    page.write_text(page.read_text(encoding="utf-8") + "<!-- similar papers changed -->\n", encoding="utf-8")
+    assert index(indexed, *SMALL) == "search index: made none; unchanged 2026-01, 2024-05; removed none"
+    header = json.loads(kept.read_text(encoding="utf-8").splitlines()[0])
+    assert [page.relative_to(indexed.output).as_posix(), page.stat().st_size, page.stat().st_mtime_ns] in header["stats"]
+    page.write_text(page.read_text(encoding="utf-8").replace("<h1>", "<h1>Zyxwvut "), encoding="utf-8")
+    assert index(indexed, *SMALL) == "search index: made 2024-05; unchanged 2026-01; removed none"
+    shutil.rmtree(indexed.root / "cache" / "search-records")  # gone: every page is read again
+    assert index(indexed, *SMALL) == "search index: made none; unchanged 2026-01, 2024-05; removed none"
+    assert kept.is_file()
+
+
 def test_a_record_is_the_paper_not_the_page(indexed):
     """The abstract first (the excerpt is cut from it), then title, id and authors; the page's
     furniture (headings, facts, BibTeX) never."""

@@ -1,7 +1,8 @@
 """The search index: Pagefind bundles made from the built paper pages.
 
-Each paper page is read back as a record (searchrecords.py) and written as a small
-document for Pagefind to crawl: it indexes what search needs (title, id and authors
+Each paper page is read back as a record (searchrecords.py; kept between runs, and read
+again only when the page changed: searchcache.py) and written as a small document for
+Pagefind to crawl: it indexes what search needs (title, id and authors
 weighted above the abstract) with its filters and sort keys, and no page markup.
 
 Pagefind has no incremental mode, its time and memory grow with the words it indexes (about
@@ -30,12 +31,12 @@ from pathlib import Path
 
 from ..store import write_atomic
 from .output import read_bytes_if_file, remove_tree, replace_folder, write_if_changed
-from .searchrecords import PaperRecord, RecordError, read_record, record_html, surname
+from .searchcache import RECORD_FORMAT, MonthRecords, PageError, month_records, page_stats, read_page
+from .searchrecords import PaperRecord, record_html, surname
 from .searchroutes import KEYS, ROUTES, write_keys, write_routes
 
 PAGEFIND = [sys.executable, "-m", "pagefind_bin"]
 BUNDLES = "pagefind"  # under the site folder
-PAPER_PAGES = "*/*/index.html"  # under a month's folder: DD/slug/index.html
 BUNDLE_PAPERS = 4_500  # Pagefind needs 150-200 KiB a paper (real, benchmark): 0.65-0.9 GiB for as many
 FACETS = "facets.json"  # in each bundle, and summed in pagefind/
 TITLE_WORDS = "title-words.txt"  # in pagefind/
@@ -44,11 +45,9 @@ _TITLE_WORD = re.compile(r"[^\W\d_]{4,}")
 # looks their papers up by the first author's mark (searchrecords.FIRST_AUTHOR_MARK). A rarer
 # surname is rare in the index too, and found without.
 COMMON_SURNAME = 4
-# What a bundle was made from (its pages, Pagefind's version and settings, the
+# What a bundle was made from (its months' records, Pagefind's version and settings, the
 # record format): the next run compares it to decide whether the bundle needs indexing again.
 SOURCE_DIGEST = "dailypapers-source.txt"
-RECORD_FORMAT = b"records 5"
-_MONTH = re.compile(r"\d{4}/\d{2}")
 _BUNDLE = re.compile(r"\d{4}-\d{2}")
 # Pagefind writes its own search interfaces too; the search page uses none of them.
 UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
@@ -74,30 +73,24 @@ class IndexSummary:
 
 
 def paper_pages_by_month(site: Path) -> dict[str, list[Path]]:
-    """Paper pages by month ("2024-05"), oldest first."""
-    months = {}
-    for folder in sorted(site.glob("*/*")):
-        if folder.is_dir() and _MONTH.fullmatch(folder.relative_to(site).as_posix()):
-            pages = sorted(folder.glob(PAPER_PAGES))
-            if pages:
-                months[folder.relative_to(site).as_posix().replace("/", "-")] = pages
-    return months
+    """Paper pages (DD/slug/index.html under a month's folder) by month ("2024-05"), oldest first."""
+    return {month: [site / stat[0] for stat in stats] for month, stats in page_stats(site).items()}
 
 
-def bundle_pages(site: Path, limit: int = BUNDLE_PAPERS) -> dict[str, list[Path]]:
-    """The pages of each bundle, by name: the newest month alone, where new days go, so that
+def bundle_months(site: Path, limit: int = BUNDLE_PAPERS) -> dict[str, dict[str, list[list]]]:
+    """Each bundle's months and their pages (searchcache.page_stats), by name: the newest month alone, where new days go, so that
     a day re-indexes one month's papers; before it, runs of whole months, oldest first, at
     most limit papers a bundle (a month with more is a bundle alone). Cut from the oldest,
     these stay the same as days are added: when a month ends, it joins the newest run, which
     alone is made again (or, full, it stays the bundle it was)."""
-    months = paper_pages_by_month(site)
+    months = page_stats(site)
     newest = list(months)[-1:]
-    bundles: dict[str, list[Path]] = {}
-    current: list[Path] | None = None
+    bundles: dict[str, dict[str, list[list]]] = {}
+    current: dict[str, list[list]] | None = None
     for month, pages in months.items():
-        if current is None or len(current) + len(pages) > limit or month in newest:
-            current = bundles[month] = []
-        current.extend(pages)
+        if current is None or sum(map(len, current.values())) + len(pages) > limit or month in newest:
+            current = bundles[month] = {}
+        current[month] = pages
     return bundles
 
 
@@ -108,35 +101,21 @@ def pagefind_version(pagefind: list[str]) -> str:
     return result.stdout.strip()
 
 
-# Where an author's name leads (their page once they have two papers, else a search) changes
-# with other papers, and no record holds it: an old month is not indexed again for it.
-_AUTHOR_LINK_TARGET = re.compile(rb' href="(?:authors/[^"]*|search/\?author=[^"]*)"')
-
-
-def source_digest(pages: list[Path], site: Path, settings: bytes, version: str) -> str:
-    """Of what each page gives its search record (its path and its bytes up to the end of the
-    article, author link targets aside), Pagefind's version, its settings and the record format.
-    A day added changes much that no record holds: old papers' similar lists and neighbours
-    (after the article), and an author's first paper, whose author link turns from a search
-    into a page when a second paper comes."""
+def source_digest(months: dict[str, MonthRecords], settings: bytes, version: str) -> str:
+    """Of the bundle's months' records (searchcache.py: a page rewritten for what no record
+    holds, such as its similar papers, changes nothing), Pagefind's version and its settings."""
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(version.encode() + b"\0" + settings + b"\0" + RECORD_FORMAT + b"\0")
-    for page in pages:
-        text = page.read_bytes()
-        end = text.find(b"</article>")
-        text = _AUTHOR_LINK_TARGET.sub(b"", text[: end if end >= 0 else len(text)])
-        digest.update(page.relative_to(site).as_posix().encode() + b"\0" + text + b"\0")
+    digest.update(f"{version}\0{RECORD_FORMAT}\0".encode() + settings + b"\0")
+    for month, records in months.items():
+        digest.update(f"{month}\0{records.digest}\0".encode())
     return digest.hexdigest()
 
 
 def read_records(site: Path, pages: list[Path]) -> list[PaperRecord]:
-    records = []
-    for page in pages:
-        try:
-            records.append(read_record(page.read_text(encoding="utf-8"), page.parent.relative_to(site).as_posix() + "/"))
-        except (RecordError, UnicodeDecodeError, ValueError) as error:
-            raise SearchIndexError(f"{page}: {error}") from None
-    return records
+    try:
+        return [read_page(site, page.relative_to(site).as_posix()) for page in pages]
+    except PageError as error:
+        raise SearchIndexError(str(error)) from None
 
 
 def facets(records: list[PaperRecord]) -> dict:
@@ -188,29 +167,38 @@ def index_bundle(name: str, records: list[PaperRecord], work: Path, fresh: Path,
         (fresh / name).unlink(missing_ok=True)
 
 
+def _records(by_month: dict[str, MonthRecords]) -> list[PaperRecord]:
+    return [record for month in by_month.values() for record in month.all()]
+
+
 def index_site(site: Path, settings_file: Path, pagefind: list[str] = PAGEFIND, force: bool = False,
-               limit: int = BUNDLE_PAPERS) -> IndexSummary:
-    """Make every bundle whose paper pages changed; drop those no longer cut.
+               limit: int = BUNDLE_PAPERS, cache: Path | None = None) -> IndexSummary:
+    """Make every bundle whose paper pages' records changed; drop those no longer cut.
 
     Pagefind runs in settings_file's folder, where it reads its settings (pagefind.yml).
-    A bundle is written next to the old one and swapped in whole: a failed run leaves the
-    old bundle serving."""
+    The records are kept in the cache folder between runs (searchcache.py; without one,
+    every page is read). A bundle is written next to the old one and swapped in whole:
+    a failed run leaves the old bundle serving."""
     folder = site / BUNDLES
     settings = read_bytes_if_file(settings_file) or b""
     version = pagefind_version(pagefind)
     summary = IndexSummary()
-    bundles = bundle_pages(site, limit)
+    bundles = bundle_months(site, limit)
     rekeyed = False
-    for name, pages in sorted(bundles.items(), reverse=True):
+    for name, months in sorted(bundles.items(), reverse=True):
         bundle = folder / name
-        made_from = source_digest(pages, site, settings, version)
+        try:
+            by_month = {month: month_records(site, month, pages, cache) for month, pages in months.items()}
+        except PageError as error:
+            raise SearchIndexError(str(error)) from None
+        made_from = source_digest(by_month, settings, version)
         if not force and read_bytes_if_file(bundle / SOURCE_DIGEST) == made_from.encode():
             if not (bundle / KEYS).is_file():  # indexed before routes were
-                write_keys(bundle, read_records(site, pages))
+                write_keys(bundle, _records(by_month))
                 rekeyed = True
             summary.unchanged.append(name)
             continue
-        records = read_records(site, pages)
+        records = _records(by_month)
         fresh, work = folder / f".{name}.new", folder / f".{name}.records"
         for leftover in (fresh, work):
             remove_tree(leftover)
