@@ -66,13 +66,13 @@ def indexed(tmp_path) -> Site:
 
 def test_the_newest_month_is_a_bundle_alone_and_older_months_share_one(indexed):
     assert index(indexed) == "search index: made none; unchanged 2026-01, 2024-05; removed none"
-    indexed.import_fixtures(API_2026)  # May 2026: January joins the run before it
+    indexed.import_fixtures(API_2026)  # May 2026: January, ended, stays the bundle it was
     indexed.build()
-    assert index(indexed) == "search index: made 2026-05, 2024-05; unchanged none; removed 2026-01"
+    assert index(indexed) == "search index: made 2026-05; unchanged 2026-01, 2024-05; removed none"
     papers = list((indexed.content / "papers").rglob("*.md"))
-    assert page_count(indexed, "2024-05") == 61 and page_count(indexed, "2026-05") == 41 and len(papers) == 102
+    assert page_count(indexed, "2024-05") == 15 and page_count(indexed, "2026-05") == 41 and len(papers) == 102
     facets = json.loads((indexed.output / "pagefind/facets.json").read_text(encoding="utf-8"))
-    assert facets["bundles"] == ["2026-05", "2024-05"] and facets["papers"] == 102
+    assert facets["bundles"] == ["2026-05", "2026-01", "2024-05"] and facets["papers"] == 102
     assert facets["year"] == [["2026", 87], ["2024", 15]]
     first_authors = Counter(surname(record.authors[0]) for record in all_records(indexed) if record.authors)
     assert facets["first_authors"] == sorted(name for name, count in first_authors.items() if count >= COMMON_SURNAME)
@@ -85,6 +85,22 @@ def test_the_newest_month_is_a_bundle_alone_and_older_months_share_one(indexed):
     assert dict(facets["tag"]) == tags
     counts = [count for _, count in facets["tag"]]
     assert counts == sorted(counts, reverse=True)
+
+
+def test_the_open_runs_months_are_bundled_by_fours(indexed):
+    """Older months share a bundle once four of them gather (fewer bundles for a first search);
+    until then each stays the bundle it was, so a month's end seldom re-indexes anything."""
+    indexed.import_fixtures(API_2026, ("hfapi_2024-07-09.json", "2024-07-10"), ("hfapi_2025-01-10.json", "2025-01-11"))
+    indexed.build()
+    assert index(indexed) == "search index: made 2026-05, 2024-05; unchanged none; removed 2026-01"
+    papers = list((indexed.content / "papers").rglob("*.md"))
+    assert page_count(indexed, "2024-05") == len(papers) - page_count(indexed, "2026-05")
+    facets = json.loads((indexed.output / "pagefind/facets.json").read_text(encoding="utf-8"))
+    assert facets["bundles"] == ["2026-05", "2024-05"] and facets["papers"] == len(papers)
+    # A run closes when the next month would take it past the limit (January 2026's 46 papers
+    # after the 33 of 2024-05, 2024-07 and 2025-01): a closed run is one bundle, the open one's month alone.
+    assert index(indexed, "--bundle-papers", "50") == "search index: made 2026-01, 2024-05; unchanged 2026-05; removed none"
+    assert page_count(indexed, "2026-01") == 46 and page_count(indexed, "2024-05") == len(papers) - 46 - 41
 
 
 def test_nothing_changed_nothing_indexed(indexed):
@@ -202,11 +218,11 @@ def test_routes_tell_which_bundles_hold_a_word_title_id_and_author(indexed):
     word = next(word for word in sorted(held[0]) if len(word) > 5 and held[1][word] and held[0][word] + held[1][word] < 10)
     route = (indexed.output / "pagefind" / ROUTES / f"{shard_of(word)}.txt").read_text(encoding="utf-8")
     assert f"\n{word}\t3\t{held[0][word]},{held[1][word]}\n" in route
-    # A new month: its bundle comes last (May 2026 is bit 2); January joins the run of 2024-05.
+    # A new month: its bundle comes last (May 2026 is bit 2); January stays the bundle it was.
     indexed.import_fixtures(API_2026)
     indexed.build()
     index(indexed)
-    assert read_route(indexed, "grokking") == "1" and read_route(indexed, "language") == "3"
+    assert read_route(indexed, "grokking") == "2" and read_route(indexed, "language") == "7"
 
 
 def test_other_pagefind_settings_reindex_everything(indexed):

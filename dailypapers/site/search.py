@@ -8,10 +8,11 @@ weighted above the abstract) with its filters and sort keys, and no page markup.
 Pagefind has no incremental mode, its time and memory grow with the words it indexes (about
 7 ms and 150 KiB a real paper, 220 KiB a synthetic one of the benchmark), and every bundle
 adds requests to a first search. So the newest month, where new days go, is a bundle alone
-(a day re-indexes a month's papers: seconds), and the months before it are cut into as few
-bundles as memory allows: runs of whole months, oldest first, of at most BUNDLE_PAPERS papers
-each. A bundle is named by its first month (pagefind/2024-05/). The cut is stable: a new day
-changes only the newest month's bundle, and a month's end the run it joins. The search page (theme/static/js/search.js) loads Pagefind's code once and merges
+(a day re-indexes a month's papers: seconds), and the months before it are cut into few
+bundles: runs of whole months, oldest first, of at most BUNDLE_PAPERS papers each (memory),
+the last run's months by fours until it closes (see bundle_months: a month's end then seldom
+re-indexes). A bundle is named by its first month (pagefind/2024-05/). The cut is stable: a
+new day changes only the newest month's bundle. The search page (theme/static/js/search.js) loads Pagefind's code once and merges
 the bundles with mergeIndex.
 
 pagefind/facets.json lists the bundles, newest first, and the search form's choices with
@@ -38,6 +39,7 @@ from .searchroutes import KEYS, ROUTES, write_keys, write_routes
 PAGEFIND = [sys.executable, "-m", "pagefind_bin"]
 BUNDLES = "pagefind"  # under the site folder
 BUNDLE_PAPERS = 4_500  # Pagefind needs 150-200 KiB a paper (real, benchmark): 0.65-0.9 GiB for as many
+OPEN_RUN_MONTHS = 4  # the last run's months are bundled by so many: more bundles for a first search, fewer remade
 FACETS = "facets.json"  # in each bundle, and summed in pagefind/
 TITLE_WORDS = "title-words.txt"  # in pagefind/
 _TITLE_WORD = re.compile(r"[^\W\d_]{4,}")
@@ -78,20 +80,34 @@ def paper_pages_by_month(site: Path) -> dict[str, list[Path]]:
 
 
 def bundle_months(site: Path, limit: int = BUNDLE_PAPERS) -> dict[str, dict[str, list[list]]]:
-    """Each bundle's months and their pages (searchcache.page_stats), by name: the newest month alone, where new days go, so that
-    a day re-indexes one month's papers; before it, runs of whole months, oldest first, at
-    most limit papers a bundle (a month with more is a bundle alone). Cut from the oldest,
-    these stay the same as days are added: when a month ends, it joins the newest run, which
-    alone is made again (or, full, it stays the bundle it was)."""
+    """Each bundle's months and their pages (searchcache.page_stats), by name. The newest
+    month is a bundle alone, where new days go, so that a day re-indexes one month's papers.
+    The months before it are cut, oldest first, into runs of whole months of at most `limit`
+    papers (a month with more is a run alone); a run is closed when the next month would take
+    it past the limit, and a closed run is one bundle. The last run is still open: its months
+    are bundled by OPEN_RUN_MONTHS, and the months of an unfinished group are bundles alone.
+    A month that ends is then a bundle as it was while newest, so most months' ends re-index
+    nothing; one in OPEN_RUN_MONTHS makes a group, and the run's close (some months later)
+    makes it one bundle. The cut depends on the months alone, oldest first: it stays as
+    days are added."""
     months = page_stats(site)
-    newest = list(months)[-1:]
-    bundles: dict[str, dict[str, list[list]]] = {}
-    current: dict[str, list[list]] | None = None
-    for month, pages in months.items():
-        if current is None or sum(map(len, current.values())) + len(pages) > limit or month in newest:
-            current = bundles[month] = {}
-        current[month] = pages
-    return bundles
+    older, newest = list(months)[:-1], list(months)[-1:]
+    runs: list[list[str]] = []
+    papers = 0
+    for month in older:
+        if not runs or papers + len(months[month]) > limit:
+            runs.append([])
+            papers = 0
+        runs[-1].append(month)
+        papers += len(months[month])
+    groups = runs[:-1]  # closed
+    if runs:
+        open_run = runs[-1]
+        whole = len(open_run) - len(open_run) % OPEN_RUN_MONTHS
+        groups += [open_run[i:i + OPEN_RUN_MONTHS] for i in range(0, whole, OPEN_RUN_MONTHS)]
+        groups += [[month] for month in open_run[whole:]]
+    groups += [newest] if newest else []
+    return {group[0]: {month: months[month] for month in group} for group in groups}
 
 
 def pagefind_version(pagefind: list[str]) -> str:
