@@ -17,7 +17,7 @@ import hashlib
 import json
 import os
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..store import write_atomic
@@ -93,19 +93,31 @@ def _header(file: Path) -> dict | None:
     return header if isinstance(header, dict) and header.get("format") == RECORD_FORMAT else None
 
 
+def _record_lines(file: Path) -> list[str]:
+    with open(file, encoding="utf-8") as lines:
+        next(lines)
+        return [line.rstrip("\n") for line in lines]
+
+
 def month_records(site: Path, month: str, stats: list[list], cache: Path | None) -> MonthRecords:
-    """The month's records and their digest: from the cache where its pages are unchanged."""
+    """The month's records and their digest: from the cache where its pages are unchanged.
+    A kept record stays the line it was (a day changes a few pages in each month: their
+    similar lists; writing every record out again took seconds)."""
     file = cache / FOLDER / f"{month}.jsonl" if cache else None
     header = _header(file) if file else None
     if header and header["stats"] == stats:
         return MonthRecords(header["digest"], stats, file)
-    known: dict[tuple, PaperRecord] = {}
-    if header:  # pages unchanged keep their records
-        known = {tuple(stat): record for stat, record in zip(header["stats"], MonthRecords("", [], file).all())}
-    records = [known.get(tuple(stat)) or read_page(site, stat[0]) for stat in stats]
-    lines = [json.dumps(asdict(record), ensure_ascii=False, separators=(",", ":")) for record in records]
+    known = dict(zip(map(tuple, header["stats"]), _record_lines(file))) if header else {}
+    fresh, lines = [], []
+    for stat in stats:
+        line = known.get(tuple(stat))
+        if line is None:
+            fresh.append(read_page(site, stat[0]))
+            line = json.dumps(vars(fresh[-1]), ensure_ascii=False, separators=(",", ":"))
+        lines.append(line)
     digest = hashlib.blake2b("\n".join(lines).encode(), digest_size=16).hexdigest()
-    if file:
-        header = {"format": RECORD_FORMAT, "digest": digest, "stats": stats}
-        write_atomic(file, "\n".join([json.dumps(header, separators=(",", ":")), *lines]) + "\n")
-    return MonthRecords(digest, stats, file, records)
+    if not file:
+        return MonthRecords(digest, stats, None, fresh)  # every record read just now
+    header = {"format": RECORD_FORMAT, "digest": digest, "stats": stats}
+    write_atomic(file, "\n".join([json.dumps(header, separators=(",", ":")), *lines]) + "\n")
+    return MonthRecords(digest, stats, file)
