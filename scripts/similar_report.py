@@ -106,7 +106,8 @@ def main() -> int:
         if args.synthetic:
             costs(synthetic_entries(args.synthetic), cache)
             return 0
-        papers = Reader(args.corpus, cache, vocabulary, args.processes).entries()
+        reader = Reader(args.corpus, cache, vocabulary, args.processes)
+        papers = reader.entries(reader.scan())
         if not papers:
             print(f"error: {args.corpus}: no posts", file=sys.stderr)
             return 1

@@ -1,5 +1,5 @@
-"""Similar papers: the 5 papers nearest to each one by TF-IDF cosine over its title (twice),
-abstract and keywords, computed at build time.
+"""Similar papers: the 5 papers nearest to each one by TF-IDF cosine over its title (three
+times), abstract, keywords and tags (four times, as one token each), computed at build time.
 
 Stable and incremental by design:
 - The IDF comes from a fixed reference, the oldest `reference_size(N)` papers (a power of
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -29,7 +30,10 @@ from .archive import PaperEntry
 from .cache import BuildCache
 
 TOP = 5
-TERMS_KEPT = 40  # per paper: more raises tag agreement a little and the all-pairs cost a lot
+TERMS_KEPT = 30  # per paper: more raises tag agreement a little and the all-pairs cost a lot
+TITLE_TIMES = 3  # the title says most: its words outweigh the abstract's
+TAG_TIMES = 4  # a tag is a topic read from the whole text by the taxonomy; without it the kept
+# terms are rare words and word pairs that few papers share (README: "Similar papers")
 FEATURES = 2**20  # hashed terms: collisions are rare at this size, and no vocabulary shifts
 CHUNK_ROWS = 1000  # papers scored against all at once: bounds the memory of a product
 SCORE_SCALE = 1_000_000  # scores are kept as integers, so ties are exact
@@ -51,9 +55,12 @@ class SimilarPaper:
     upvotes: int
 
 
-def paper_text(title: str, abstract: str, keywords) -> str:
-    """The text a paper is compared by: the title counts twice, it says most."""
-    return "\n".join([title, title, abstract, " ".join(str(k) for k in keywords or ())])
+def paper_text(paper: PaperEntry) -> str:
+    """The text a paper is compared by: its title TITLE_TIMES, abstract, keywords, and each
+    tag as one word no text holds ("tag_3d"), TAG_TIMES."""
+    keywords = " ".join(str(k) for k in paper.meta.get("ai_keywords") or ())
+    tags = " ".join("tag_" + re.sub(r"\W", "_", tag.slug) for tag in paper.tags)
+    return "\n".join([*[paper.title] * TITLE_TIMES, paper.abstract, keywords, *[tags] * TAG_TIMES])
 
 
 def text_key(text: str) -> str:
@@ -226,7 +233,7 @@ def _counts(cache: BuildCache, papers, keys: list, rows: list[int]) -> dict[str,
     texts = {}
     for i in rows:
         if keys[i] is None:
-            text = paper_text(papers[i].title, papers[i].abstract, papers[i].meta.get("ai_keywords"))
+            text = paper_text(papers[i])
             keys[i] = text_key(text)
             texts[keys[i]] = text
     wanted = list(dict.fromkeys(keys[i] for i in rows))
@@ -235,7 +242,7 @@ def _counts(cache: BuildCache, papers, keys: list, rows: list[int]) -> dict[str,
     unread = set(missing) - set(texts)
     unread = [i for i, key in enumerate(keys) if key in unread]
     for i in unread:  # stored state without stored counts: read the text once more
-        texts[keys[i]] = paper_text(papers[i].title, papers[i].abstract, papers[i].meta.get("ai_keywords"))
+        texts[keys[i]] = paper_text(papers[i])
     if missing:
         for start in range(0, len(missing), CHUNK_ROWS):  # a chunk at a time: bounded memory
             part = missing[start:start + CHUNK_ROWS]
