@@ -65,6 +65,12 @@ def paper_text(paper: PaperEntry) -> str:
     return "\n".join([*[paper.title] * TITLE_TIMES, paper.abstract, keywords, *[tags] * TAG_TIMES])
 
 
+def _post_digest(paper: PaperEntry) -> str:
+    """What a paper's text is known by between builds: its post file, and its tags' slugs,
+    which a taxonomy change moves while the file stays as it was."""
+    return paper.digest + " " + " ".join(tag.slug for tag in paper.tags)
+
+
 def text_key(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
 
@@ -154,7 +160,7 @@ class State:
     reference: str  # digest of the reference papers' texts: the IDF's identity
     idf: np.ndarray
     paths: list[str]  # sorted: a row's index is its place here
-    post_digests: list[str]
+    post_digests: list[str]  # with the tags' slugs (_post_digest)
     text_keys: list[str]
     vectors: sp.csr_matrix
     neighbours: np.ndarray  # row indexes, -1 for none
@@ -204,14 +210,14 @@ def update(papers: list[PaperEntry], cache: BuildCache) -> State:
     keys = []
     for paper in papers:
         digest, key = known.get(paper.source_path, (None, None))
-        keys.append(key if digest == paper.digest else None)
+        keys.append(key if digest == _post_digest(paper) else None)
     # A new or edited post: its text (and so perhaps its vector) is read again.
     counts = _counts(cache, papers, keys, [i for i, key in enumerate(keys) if key is None])
     days = [p.day for p in papers]
     by_age = sorted(range(len(papers)), key=days.__getitem__)  # stable: by day, then path
     reference_rows = by_age[: reference_size(len(papers))]
     reference = text_key("\n".join(keys[i] for i in reference_rows))
-    digests = [p.digest for p in papers]
+    digests = [_post_digest(p) for p in papers]
     if old is not None and old.reference == reference and old.paths == paths and old.text_keys == keys:
         if old.post_digests != digests:  # upvotes and the like: the same texts, the same lists
             old.post_digests = digests
@@ -286,7 +292,7 @@ def _full(papers, paths, keys, reference, reference_rows, counts) -> State:
     parts = [weigh(_stack([counts[key] for key in keys[s:s + CHUNK_ROWS]]), idf) for s in range(0, len(keys), CHUNK_ROWS)]
     vectors = sp.vstack(parts, format="csr") if parts else _stack([])
     neighbours, scores = nearest(np.arange(len(keys)), vectors)
-    return State(reference, idf, paths, [p.digest for p in papers], keys, vectors, neighbours, scores)
+    return State(reference, idf, paths, [_post_digest(p) for p in papers], keys, vectors, neighbours, scores)
 
 
 def _incremental(old: State, papers, paths, keys, fresh_counts) -> State:
@@ -313,7 +319,7 @@ def _incremental(old: State, papers, paths, keys, fresh_counts) -> State:
         _merge_fresh(neighbours, scores, fresh, vectors, ~redo)
     rows = np.flatnonzero(redo)
     neighbours[rows], scores[rows] = nearest(rows, vectors)
-    return State(old.reference, old.idf, paths, [p.digest for p in papers], keys, vectors, neighbours, scores)
+    return State(old.reference, old.idf, paths, [_post_digest(p) for p in papers], keys, vectors, neighbours, scores)
 
 
 def _assemble(old_vectors, kept, fresh, fresh_vectors) -> sp.csr_matrix:
