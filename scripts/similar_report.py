@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """How good and how fast the similar-papers lists are, on a folder of posts.
 
-    python scripts/similar_report.py --corpus content [--taxonomy tags.yaml]
+    python scripts/similar_report.py --corpus content [--taxonomy tags.yaml] [--terms-kept K] [--tag-times T]
     python scripts/similar_report.py --synthetic 40000   (cost only, papers made in memory)
 
 Quality: the share of (paper, similar paper) pairs that share a tag, and for papers of a
@@ -24,9 +24,10 @@ PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
 from dailypapers.ingest.synthetic import SyntheticPapers  # noqa: E402
+from dailypapers.model import slugify  # noqa: E402
 from dailypapers.posts import summary  # noqa: E402
 from dailypapers.site import similar  # noqa: E402
-from dailypapers.site.archive import PaperEntry  # noqa: E402
+from dailypapers.site.archive import PaperEntry, TagRef  # noqa: E402
 from dailypapers.site.cache import BuildCache  # noqa: E402
 from dailypapers.site.reader import Reader  # noqa: E402
 from dailypapers.vocabulary import TagVocabulary  # noqa: E402
@@ -71,7 +72,8 @@ def synthetic_entries(count: int) -> list[PaperEntry]:
         paper = made.paper
         meta = {"date": paper.day, "slug": made.slug, "title": paper.title, "upvotes": paper.upvotes}
         details = ({}, "", paper.abstract)
-        entries.append(PaperEntry(f"{paper.day:%Y/%m/%d}/{made.slug}.md", str(n), summary(meta), lambda _p, d=details: d))
+        tags = [TagRef(name, slugify(name)) for name in made.tags]
+        entries.append(PaperEntry(f"{paper.day:%Y/%m/%d}/{made.slug}.md", str(n), summary(meta), lambda _p, d=details: d, tags))
     return entries
 
 
@@ -97,16 +99,20 @@ def main() -> int:
     parser.add_argument("--taxonomy", type=Path, default=PROJECT / "tags.yaml")
     parser.add_argument("--terms-kept", type=int, default=similar.TERMS_KEPT,
                         help="terms kept per paper (default: %(default)s; 100000 = plain TF-IDF cosine, slow)")
+    parser.add_argument("--tag-times", type=int, default=similar.TAG_TIMES,
+                        help="times each tag counts (default: %(default)s; 0 = the words alone)")
     parser.add_argument("--processes", type=int, default=2)
     args = parser.parse_args()
     similar.TERMS_KEPT = args.terms_kept
+    similar.TAG_TIMES = args.tag_times
     vocabulary = TagVocabulary.load(args.taxonomy) if args.taxonomy.is_file() else TagVocabulary()
     with tempfile.TemporaryDirectory() as folder:
         cache = BuildCache(Path(folder) / "cache.sqlite", version="similar-report")
         if args.synthetic:
             costs(synthetic_entries(args.synthetic), cache)
             return 0
-        papers = Reader(args.corpus, cache, vocabulary, args.processes).entries()
+        reader = Reader(args.corpus, cache, vocabulary, args.processes)
+        papers = reader.entries(reader.scan())
         if not papers:
             print(f"error: {args.corpus}: no posts", file=sys.stderr)
             return 1

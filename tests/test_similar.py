@@ -12,17 +12,18 @@ from conftest import REPO
 
 from dailypapers.posts import summary, unescape_markdown
 from dailypapers.site import similar
-from dailypapers.site.archive import PaperEntry
+from dailypapers.site.archive import PaperEntry, TagRef
 from dailypapers.site.cache import BuildCache
 from dailypapers.store import read_post
 
 SAMPLE_POSTS = sorted((REPO / "content" / "papers").rglob("*.md"))
 
 
-def entry(path: str, title: str, abstract: str, day: date, digest: str | None = None, keywords=()) -> PaperEntry:
+def entry(path: str, title: str, abstract: str, day: date, digest: str | None = None, keywords=(), tags=()) -> PaperEntry:
     meta = {"ai_keywords": list(keywords)}
     post = summary({"date": day, "slug": Path(path).stem, "title": title, "upvotes": 1})
-    return PaperEntry(path, digest or f"{title}|{abstract}", post, lambda _path: (meta, "", abstract))
+    refs = [TagRef(slug, slug) for slug in tags]
+    return PaperEntry(path, digest or f"{title}|{abstract}", post, lambda _path: (meta, "", abstract), refs)
 
 
 @pytest.fixture(scope="module")
@@ -72,6 +73,17 @@ def test_keywords_count(tmp_path):
     papers = [entry(f"p/{i}.md", f"Paper {i}", f"Text about subject {n}.", date(2026, 1, 1)) for i, n in enumerate(names)]
     papers += [entry("p/x.md", "Another", "Nothing in common.", date(2026, 1, 1), keywords=["subject delta"])]
     assert lists(papers, tmp_path)[papers[-1].url][0] == papers[3].url
+
+
+def test_tags_count_and_a_retag_changes_the_list(tmp_path):
+    names = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta"]
+    papers = [entry(f"p/{i}.md", f"Paper {i}", f"Text about subject {n}.", date(2026, 1, 1), tags=[f"topic-{n}"])
+              for i, n in enumerate(names)]
+    tagged = entry("p/x.md", "Another", "Nothing in common.", date(2026, 1, 1), tags=["topic-gamma"])
+    assert lists([*papers, tagged], tmp_path)[tagged.url][0] == papers[2].url
+    # Retagged by a taxonomy change (the post file as it was): its list follows the new tag.
+    retagged = dataclasses.replace(tagged, tags=[TagRef("topic-zeta", "topic-zeta")])
+    assert lists([*papers, retagged], tmp_path)[tagged.url][0] == papers[5].url
 
 
 def test_the_idf_moves_only_when_the_archive_doubles():
