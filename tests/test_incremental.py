@@ -6,6 +6,9 @@ import subprocess
 
 from conftest import FIXTURES, PELICAN, Site
 
+from dailypapers.site.cache import BuildCache
+from dailypapers.site.plugin import CACHE_FILE
+
 
 def tree(root):
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
@@ -50,6 +53,19 @@ def test_incremental_builds_equal_clean_builds(site, tmp_path):
     site.build()
     assert not (site.output / removed.relative_to(site.content / "papers").with_suffix("") / "index.html").exists()
     assert tree(site.output) == clean_build_of(site, tmp_path / "b")
+
+
+def test_a_build_by_other_code_still_removes_the_pages_gone(site, tmp_path):
+    """New code empties the build cache, but not its record of the files written: the pages
+    an upgrade no longer makes (a post removed meanwhile, a page type gone) are removed."""
+    site.papers("import", "--scraped-on", "2026-03-05", str(FIXTURES / "textcopy-tricky.txt"))
+    site.build()
+    BuildCache(site.root / "cache" / CACHE_FILE, version="the code of an older release").close()
+    removed = next(site.content.glob("papers/2026/*/*/*.md"))
+    removed.unlink()
+    site.build()
+    assert not (site.output / removed.relative_to(site.content / "papers").with_suffix("") / "index.html").exists()
+    assert tree(site.output) == clean_build_of(site, tmp_path)
 
 
 def test_a_removed_output_folder_is_built_again_in_full(site, tmp_path):

@@ -72,8 +72,11 @@ class BuildCache:
         return row[0] if row else None
 
     def _reset(self, version: str) -> None:
+        # What other code parsed and keyed goes; the record of the files it wrote stays, so
+        # that pages this code no longer makes are still removed (their keys, made with the
+        # other code's build key, match no page of this one).
         with self.db:
-            for table in ("info", "posts", "outputs", "batches", "post_index", "term_counts"):
+            for table in ("info", "posts", "batches", "post_index", "term_counts"):
                 self.db.execute(f"DELETE FROM {table}")
             self.db.execute("INSERT INTO info VALUES ('version', ?)", (version,))
 
