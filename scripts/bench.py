@@ -273,8 +273,9 @@ def bench_stock(site: Path, timeout: float) -> dict:
     }
 
 
-def bench_real(archive: Path, site: Path, papers_script: Path, timeout: float) -> dict:
-    """Import every day of a tar.xz of API responses with `papers.py import`, then build."""
+def bench_real(archive: Path, site: Path, papers_script: Path, timeout: float, search: bool) -> dict:
+    """Import every day of a tar.xz of API responses with `papers.py import`, then build
+    (and with `search`, index)."""
     unpacked = site.parent / "real-input"
     with tarfile.open(archive) as tar:
         tar.extractall(unpacked, filter="data")
@@ -300,6 +301,12 @@ def bench_real(archive: Path, site: Path, papers_script: Path, timeout: float) -
         real_output_mb=output_mb,
         real_files=files,
     )
+    if search:
+        index = search_index(site, "real_search_index", papers_script, timeout)
+        index_mb, index_files = output_size(site / "output" / "pagefind")
+        progress(f"real search index: {index.seconds:.1f} s, peak RSS {index.peak_rss_mib:.0f} MiB, {index_mb} MB")
+        result.update(real_search_s=round(index.seconds, 2), real_search_peak_mib=round(index.peak_rss_mib, 1),
+                      real_search_mb=index_mb, real_search_files=index_files)
     return result
 
 
@@ -330,7 +337,7 @@ def main(argv: list[str] | None = None) -> int:
         importer = code / "scripts" / "papers.py"
         results = {"n": args.n, **bench_synthetic(site, source, args.timeout, importer if args.search else None)}
         if args.real:
-            results.update(optional_part("real", lambda: bench_real(args.real, real_site, importer, args.timeout)))
+            results.update(optional_part("real", lambda: bench_real(args.real, real_site, importer, args.timeout, args.search)))
         results.update(stock)
         results.update(budget(results))
     except BenchError as error:
