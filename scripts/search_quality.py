@@ -31,7 +31,7 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dailypapers.site.search import paper_pages_by_month, read_records  # noqa: E402
+from dailypapers.site.search import site_records  # noqa: E402
 from dailypapers.site.searchrecords import PaperRecord  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -48,10 +48,6 @@ def serve(folder: Path) -> tuple[ThreadingHTTPServer, str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(folder)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
-
-
-def load_records(site: Path) -> list[PaperRecord]:
-    return [record for pages in paper_pages_by_month(site).values() for record in read_records(site, pages)]
 
 
 def queries(records: list[PaperRecord], per_kind: int, seed: int) -> list[tuple[str, str, str]]:
@@ -141,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kinds", default=",".join(KINDS), help="which kinds of query, comma-separated")
     args = parser.parse_args(argv)
     kinds = args.kinds.split(",")
-    made = [query for query in queries(load_records(args.site), args.per_kind, args.seed) if query[0] in kinds]
+    made = [query for query in queries(site_records(args.site), args.per_kind, args.seed) if query[0] in kinds]
     server, base = serve(args.site)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM)

@@ -37,7 +37,7 @@ from test_browser import (  # noqa: F401 - browser is a fixture
 )
 
 from dailypapers import posts
-from dailypapers.site.search import paper_pages_by_month, read_records
+from dailypapers.site.search import site_records
 from dailypapers.site.searchrecords import surname
 from dailypapers.site.text import to_plain
 
@@ -138,7 +138,7 @@ def search_for(page, url: str, query: str) -> None:
 
 
 def records(site: Site):
-    return [record for pages in paper_pages_by_month(site.output).values() for record in read_records(site.output, pages)]
+    return site_records(site.output)
 
 
 def test_each_month_is_a_bundle_here(site):

@@ -14,7 +14,7 @@ import pytest
 from conftest import Site
 
 from dailypapers import posts
-from dailypapers.site.search import COMMON_SURNAME, paper_pages_by_month, read_records
+from dailypapers.site.search import COMMON_SURNAME, site_records
 from dailypapers.site.searchrecords import read_record, record_html, surname
 from dailypapers.site.searchroutes import ROUTES, shard_of, title_key, words
 
@@ -48,7 +48,7 @@ def fragments(site: Site, name: str) -> list[dict]:
 
 
 def all_records(site: Site) -> list:
-    return [record for pages in paper_pages_by_month(site.output).values() for record in read_records(site.output, pages)]
+    return site_records(site.output)
 
 
 def index(site: Site, *args: str) -> str:

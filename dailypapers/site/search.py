@@ -12,8 +12,8 @@ adds requests to a first search. So the newest month, where new days go, is a bu
 bundles: runs of whole months, oldest first, of at most BUNDLE_PAPERS papers each (memory),
 the last run's months by fours until it closes (see bundle_months: a month's end then seldom
 re-indexes). A bundle is named by its first month (pagefind/2024-05/). The cut is stable: a
-new day changes only the newest month's bundle. The search page (theme/static/js/search.js) loads Pagefind's code once and merges
-the bundles with mergeIndex.
+new day changes only the newest month's bundle. The search page (theme/static/js/search.js)
+loads Pagefind's code once and merges the bundles with mergeIndex.
 
 pagefind/facets.json lists the bundles, newest first, and the search form's choices with
 their counts (tags, years, organizations, papers with code), summed over the bundles.
@@ -74,11 +74,6 @@ class IndexSummary:
                 f"removed {bundles(self.removed)}")
 
 
-def paper_pages_by_month(site: Path) -> dict[str, list[Path]]:
-    """Paper pages (DD/slug/index.html under a month's folder) by month ("2024-05"), oldest first."""
-    return {month: [site / stat[0] for stat in stats] for month, stats in page_stats(site).items()}
-
-
 def bundle_months(site: Path, limit: int = BUNDLE_PAPERS) -> dict[str, dict[str, list[list]]]:
     """Each bundle's months and their pages (searchcache.page_stats), by name. The newest
     month is a bundle alone, where new days go, so that a day re-indexes one month's papers.
@@ -127,9 +122,10 @@ def source_digest(months: dict[str, MonthRecords], settings: bytes, version: str
     return digest.hexdigest()
 
 
-def read_records(site: Path, pages: list[Path]) -> list[PaperRecord]:
+def site_records(site: Path) -> list[PaperRecord]:
+    """Every paper page's record, read from the pages themselves (no cache), oldest month first."""
     try:
-        return [read_page(site, page.relative_to(site).as_posix()) for page in pages]
+        return [read_page(site, stat[0]) for stats in page_stats(site).values() for stat in stats]
     except PageError as error:
         raise SearchIndexError(str(error)) from None
 

@@ -41,9 +41,7 @@ class MonthRecords:
 
     def all(self) -> list[PaperRecord]:
         if self.records is None:
-            with open(self.file, encoding="utf-8") as lines:
-                next(lines)
-                self.records = [PaperRecord(**json.loads(line)) for line in lines]
+            self.records = [PaperRecord(**json.loads(line)) for line in _record_lines(self.file)]
         return self.records
 
 
