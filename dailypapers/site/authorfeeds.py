@@ -1,6 +1,6 @@
 """An Atom feed per author page: the author's newest papers, made lean.
 
-There is one for every author page (some 15,000 at 40,000 papers), so an entry carries only
+There is one for every author page (some 5,000 at 40,000 papers), so an entry carries only
 what a reader needs to show and open it: the id, title and date the site's other feeds give
 the same paper (a reader that follows both sees one entry), the link, and as its summary the
 first authors (validators warn about an entry with no text). No abstract, no RSS twin.
