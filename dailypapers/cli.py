@@ -158,7 +158,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: cannot load the settings ({where}): {type(error).__name__}: {error}", file=sys.stderr)
         return EXIT_USAGE
     try:
-        taxonomy = Taxonomy.load(Path(settings["TAXONOMY_FILE"]), settings["MAX_TAGS"])
+        model = settings["TAG_MODEL_FILE"]
+        taxonomy = Taxonomy.load(Path(settings["TAXONOMY_FILE"]), settings["MAX_TAGS"], Path(model) if model else None)
         return COMMANDS[args.command](args, settings, taxonomy)
     except (TaxonomyError, InputError, StoreBusy) as error:
         print(f"error: {error}", file=sys.stderr)

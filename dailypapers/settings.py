@@ -60,6 +60,7 @@ SETTINGS: dict[str, Setting] = {
     "CONTENT_DIR": Setting("content", "posts go to CONTENT_DIR/papers/YYYY/MM/DD/<slug>.md"),
     "RAW_DIR": Setting("data/raw", "raw API responses, one file per day"),
     "TAXONOMY_FILE": Setting("tags.yaml", "the tag taxonomy"),
+    "TAG_MODEL_FILE": Setting("tagmodel.npz", "the tag model trained on hand labels (scripts/train_tagger.py); empty: the taxonomy's rules alone"),
     "MAX_TAGS": Setting(6, "tags a paper gets at most", _positive),
     # Fetching
     "HF_API_BASE_URL": Setting("https://huggingface.co", "the API's address", _http_url),

@@ -10,8 +10,10 @@
    unpacked under /tmp): papers per tag, tags per paper, untagged papers, and the time
    tagging took.
 
-    .venv/bin/python scripts/tag_report.py [--corpus DIR] [--errors]
+    .venv/bin/python scripts/tag_report.py [--corpus DIR] [--errors] [--model tagmodel.npz | --model ""]
     .venv/bin/python scripts/tag_report.py --sample 170 --seed 2121   # draw papers to label
+
+The model: scripts/train_tagger.py trains it; --model "" measures the rules alone.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from dailypapers.model import Paper
 
 FIXTURES = REPO / "tests" / "fixtures"
 LABEL_SETS = {"held-out": FIXTURES / "tag-heldout.yaml", "training": FIXTURES / "tag-labels.yaml"}
+CORPUS_LABELS = FIXTURES / "tag-labels-corpus.yaml"  # the model's training labels (scripts/train_tagger.py)
 # Both sets were relabelled after issue 21 by the guide (tag-guide.md); a paper whose labels
 # changed keeps the earlier ones under `earlier_tags`, measured as "<set>-earlier".
 EARLIER = "-earlier"
@@ -113,11 +116,11 @@ def corpus_report(taxonomy: Taxonomy, corpus: Path) -> None:
 
 
 def sample(corpus: Path, size: int, seed: int) -> None:
-    """Papers to label: drawn with a fixed seed from the corpus, the papers of both label sets
+    """Papers to label: drawn with a fixed seed from the corpus, the papers of every label set
     left out. Printed as label entries with empty tags, to be filled in before running the tagger."""
     labelled = {
-        entry["arxiv_id"]
-        for path in LABEL_SETS.values()
+        str(entry["arxiv_id"])
+        for path in (*LABEL_SETS.values(), CORPUS_LABELS)
         for entry in yaml.safe_load(path.read_text(encoding="utf-8"))["papers"]
     }
     papers = {p.arxiv_id: p for p in corpus_papers(corpus).values() if p.arxiv_id}
@@ -139,6 +142,7 @@ def sample(corpus: Path, size: int, seed: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--taxonomy", type=Path, default=REPO / "tags.yaml")
+    parser.add_argument("--model", default=str(REPO / "tagmodel.npz"), help="the tag model; '' for the rules alone")
     parser.add_argument("--corpus", type=Path, default=Path("/tmp/corpus/hf-daily-papers"), help="folder of API JSON files")
     parser.add_argument("--errors", action="store_true", help="list every labelled paper the tagger gets wrong")
     parser.add_argument("--set", choices=[*LABEL_SETS, *(name + EARLIER for name in LABEL_SETS), "both"], default="both", help="which hand labels to measure on")
@@ -148,7 +152,8 @@ def main() -> None:
     if args.sample:
         sample(args.corpus, args.sample, args.seed)
         return
-    taxonomy = Taxonomy.load(args.taxonomy)
+    taxonomy = Taxonomy.load(args.taxonomy, model_path=Path(args.model) if args.model else None)
+    print(f"tagger: {args.taxonomy.name} rules" + (f" and the model {args.model}" if args.model else " alone"))
     for label_set in LABEL_SETS if args.set == "both" else [args.set]:
         label_report(taxonomy, label_set, args.errors)
     corpus_report(taxonomy, args.corpus)

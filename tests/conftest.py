@@ -32,7 +32,7 @@ class Site:
         self.content = root / "content"
         self.output = root / "output"
         root.mkdir(parents=True)
-        for name in ("pelicanconf.py", "publishconf.py", "tags.yaml", "pagefind.yml"):
+        for name in ("pelicanconf.py", "publishconf.py", "tags.yaml", "tagmodel.npz", "pagefind.yml"):
             shutil.copy(REPO / name, root / name)
         shutil.copytree(REPO / "theme", root / "theme")
         self.content.mkdir()

@@ -113,7 +113,7 @@ PAGES = {
     "home": "",
     "day": "2026/01/07/",
     "paper": f"2026/05/11/{MATH_SLUG}/",
-    "tag": "tags/language-models/",
+    "tag": "tags/pretraining/",  # the fixtures' biggest tag: several pages at TAG_PAGE_SIZE 3
     "long-author-list": f"2025/01/24/{LONG_LIST_SLUG}/",
     "month": "2026/01/",
     "archives": "archives/",

@@ -14,10 +14,11 @@ from dailypapers.ingest.tagging import Taxonomy, TaxonomyError
 from dailypapers.model import Paper
 from dailypapers.store import PostStore
 
-# Micro precision and recall (scripts/tag_report.py), a little below those measured: on the
-# held-out labels (tag-heldout.yaml, never tuned on) and on the training labels
-# (tag-labels.yaml, which tags.yaml is tuned on). A taxonomy change that costs more fails here.
-QUALITY = {"tag-heldout.yaml": (0.80, 0.72), "tag-labels.yaml": (0.78, 0.78)}
+# Micro precision and recall of the shipped tagger, rules and model (scripts/tag_report.py), a
+# little below those measured: on the held-out labels (tag-heldout.yaml, never tuned or trained
+# on) and on the training labels (tag-labels.yaml, which tags.yaml is tuned on and the model
+# trained on). A taxonomy or model change that costs more fails here.
+QUALITY = {"tag-heldout.yaml": (0.83, 0.76), "tag-labels.yaml": (0.83, 0.83)}
 
 SMALL = """
 tags:
@@ -204,7 +205,7 @@ def test_extra_tags_come_first_and_removed_tags_go(small):
 
 @pytest.mark.parametrize("labels", sorted(QUALITY))
 def test_precision_and_recall_on_hand_labels(labels):
-    taxonomy = Taxonomy.load(REPO / "tags.yaml")
+    taxonomy = Taxonomy.load(REPO / "tags.yaml", model_path=REPO / "tagmodel.npz")
     entries = yaml.safe_load((FIXTURES / labels).read_text(encoding="utf-8"))["papers"]
     assert len(entries) >= 150
     right = given = labelled = 0

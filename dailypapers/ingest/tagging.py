@@ -11,20 +11,28 @@ inside does not match lower case (ReAct is not "react"), and an acronym right af
 
 Literal phrases are matched as word sequences, through one trie of all phrases
 (phrasetrie.py). Only `re:` phrases run a regular expression each.
+
+With a tag model (tagmodel.py, trained on hand labels), the rules' evidence for each tag and
+the paper's words decide together: a tag is given when the model's probability reaches its
+threshold. Tags the model does not know (too few labelled papers, or added to tags.yaml since)
+are given by the rules alone.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import yaml
 
 from ..model import Paper, slugify
 from .phrases import WORD_RE, compile_phrase, forms, key_of, words
 from .phrasetrie import PhraseTrie
+from .tagmodel import EVIDENCE, THRESHOLD, TagModel, TagModelError
 
 try:  # the C loader reads tags.yaml several times faster; fall back where libyaml is missing
     from yaml import CSafeLoader as _Loader
@@ -37,6 +45,7 @@ OWN_WORK_WEIGHT = 1.5  # a sentence of the abstract saying what the paper does
 KEYWORD_WEIGHT = 1.0  # an ai_keyword naming a tag: one more mention
 MIN_SCORE = 3.0  # a title synonym, or about three mentions in the abstract and keywords
 FALLBACK_MIN_SCORE = 1.5  # a paper's only tag needs more than a passing mention (0.3% of papers get none)
+FALLBACK_PROBABILITY = THRESHOLD / 2  # with a model: a paper's only tag, when none reaches THRESHOLD
 
 _ENTRY_KEYS = {"name", "slug", "aliases", "implies", "only_with", "min_score", "max_rank", "phrases", "synonyms", "exclude"}
 _SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # a slug is a URL path segment: nothing else
@@ -83,9 +92,16 @@ class Taxonomy:
         self._synonyms: dict[str, list[int]] = {}  # ai_keyword -> tags
         # (tag, a synonym?, one of its `re:` phrases, a string all its matches hold)
         self._patterns: list[tuple[int, bool, re.Pattern, str]] = []
+        self.model: TagModel | None = None
+        # the model's tags as tag indices, those no longer in the taxonomy, and the names it knows
+        self._model_rows = np.zeros(0, dtype=int)
+        self._model_rows_missing = np.zeros(0, dtype=bool)
+        self._model_names: set[str] = set()
 
     @classmethod
-    def load(cls, path: Path, max_tags: int = 6) -> Taxonomy:
+    def load(cls, path: Path, max_tags: int = 6, model_path: Path | None = None) -> Taxonomy:
+        """The taxonomy of `path`, with the tag model of `model_path` if given.
+        Raises TaxonomyError naming the file."""
         try:
             data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_Loader)
         except OSError as error:
@@ -108,7 +124,22 @@ class Taxonomy:
                 taxonomy._link(entry)
             except ValueError as error:
                 raise TaxonomyError(f"{path}: tag {entry['name']!r}: {error}") from None
+        if model_path is not None:
+            try:
+                taxonomy.use_model(TagModel.load(Path(model_path)))
+            except TagModelError as error:
+                raise TaxonomyError(str(error)) from None
         return taxonomy
+
+    def use_model(self, model: TagModel | None) -> None:
+        """Tag with `model` on top of the rules (None: the rules alone). A model's tag that
+        was renamed since is found by its old name; one that is gone is left out."""
+        self.model = model
+        found = [self.tag_named(name) for name in model.tags] if model else []
+        rows = [self.tags.index(tag) if tag else -1 for tag in found]
+        self._model_rows = np.array([max(row, 0) for row in rows], dtype=int)  # the model's tags' indices
+        self._model_rows_missing = np.array([row < 0 for row in rows], dtype=bool)
+        self._model_names = {tag.name for tag in found if tag}
 
     def _add(self, entry: dict) -> None:
         """Add one tag from its tags.yaml entry. Raises ValueError."""
@@ -223,17 +254,30 @@ class Taxonomy:
         return counts
 
     def tags_for(self, paper: Paper, extra: Sequence[str] = (), removed: Sequence[str] = ()) -> list[str]:
-        """Names of the paper's tags, best first: tags scoring at least their `min_score`
-        (MIN_SCORE unless tags.yaml says otherwise) and ranking within their `max_rank` among
-        the paper's scores, or, when none does, the best of those scoring FALLBACK_MIN_SCORE;
-        none when nothing did. A tag with `only_with` needs one of those tags beside it. A tag
-        brings the tags it `implies` right after it.
+        """Names of the paper's tags, best first. By the rules: tags scoring at least their
+        `min_score` (MIN_SCORE unless tags.yaml says otherwise) and ranking within their
+        `max_rank` among the paper's scores, or, when none does, the best of those scoring
+        FALLBACK_MIN_SCORE; none when nothing did. A tag with `only_with` needs one of those
+        tags beside it. With a model, see `_model_tags`. A tag brings the tags it `implies`
+        right after it.
 
         `extra` (tags a person added) come first and are always kept; `removed` (computed
         tags a person struck) are left out. Names are matched to the taxonomy's case-blind,
         an old name (an alias) as the tag it became (see `canonical_names`).
         """
         scored = sorted(self._scores(paper).items(), key=lambda item: (-item[1], item[0]))
+        computed = self._rule_tags(scored)
+        if self.model is not None:
+            computed = self._model_tags(paper, scored, computed)
+        computed = list(dict.fromkeys(n for name in computed for n in (name, *self._implies.get(name, ()))))
+        names = self.canonical_names(extra)
+        struck = set(self.canonical_names(removed))
+        room = max(0, self.max_tags - len(names))
+        names += [name for name in computed if name not in names and name not in struck][:room]
+        return names
+
+    def _rule_tags(self, scored: list[tuple[int, float]]) -> list[str]:
+        """The rules' tags, from the paper's (tag index, score) best first."""
         computed = [
             self.tags[index].name
             for rank, (index, score) in enumerate(scored)
@@ -247,12 +291,36 @@ class Taxonomy:
                 for i, score in scored
                 if score >= FALLBACK_MIN_SCORE - 1e-9 and self.tags[i].name not in self._only_with
             ][:1]
-        computed = list(dict.fromkeys(n for name in computed for n in (name, *self._implies.get(name, ()))))
-        names = self.canonical_names(extra)
-        struck = set(self.canonical_names(removed))
-        room = max(0, self.max_tags - len(names))
-        names += [name for name in computed if name not in names and name not in struck][:room]
-        return names
+        return computed
+
+    def evidence(self, paper: Paper) -> np.ndarray:
+        """The rules' evidence for each tag (tags x tagmodel.EVIDENCE): what the model learns from."""
+        scored = sorted(self._scores(paper).items(), key=lambda item: (-item[1], item[0]))
+        return self._evidence(scored, self._rule_tags(scored))
+
+    def _evidence(self, scored: list[tuple[int, float]], rule_tags: list[str]) -> np.ndarray:
+        evidence = np.zeros((len(self.tags), len(EVIDENCE)))
+        given = {self.by_name[name.casefold()] for name in rule_tags}
+        for rank, (index, score) in enumerate(scored):
+            evidence[index] = (
+                math.log1p(score),
+                score >= self._min_scores[index] - 1e-9,
+                rank == 0,
+                rank < 3,
+                self.tags[index] in given,
+            )
+        return evidence
+
+    def _model_tags(self, paper: Paper, scored: list[tuple[int, float]], rule_tags: list[str]) -> list[str]:
+        """The tags the model gives, most probable first, then the rules' tags it does not know."""
+        probabilities = self.model.probabilities(paper, self._evidence(scored, rule_tags)[self._model_rows])
+        probabilities[self._model_rows_missing] = 0.0
+        given = np.flatnonzero(probabilities >= THRESHOLD)
+        given = given[np.argsort(-probabilities[given], kind="stable")]
+        unknown = [name for name in rule_tags if name not in self._model_names]
+        if not len(given) and not unknown and probabilities.max(initial=0.0) >= FALLBACK_PROBABILITY:
+            given = [int(np.argmax(probabilities))]
+        return [self.tags[self._model_rows[j]].name for j in given] + unknown
 
     def canonical_names(self, names: Sequence[str]) -> list[str]:
         """Tag names as the taxonomy spells them, old names as the tags they became,
