@@ -101,17 +101,20 @@ def test_a_renamed_tag_keeps_its_model_column(trained, tmp_path):
         (None, "cannot read"),
         (b"not a zip file", "not a tag model"),
         ("other-evidence", "another version of the tagger"),
+        ("other-terms", "another version of the tagger"),
         ("bad-shapes", "do not fit together"),
     ],
 )
 def test_a_bad_model_file_is_an_error_naming_it(trained, tmp_path, content, message):
     _, model = trained
     path = tmp_path / "model.npz"
-    if content == "other-evidence" or content == "bad-shapes":
+    if content in ("other-evidence", "other-terms", "bad-shapes"):
         with np.load(io.BytesIO(model.save())) as data:
             arrays = dict(data)
         if content == "other-evidence":
             arrays["evidence"] = np.array(EVIDENCE[:-1])
+        elif content == "other-terms":
+            arrays["format"] = np.array("terms 1: every term marked a:, t: or k:")
         else:
             arrays["scales"] = arrays["scales"][:-1]
         with path.open("wb") as file:

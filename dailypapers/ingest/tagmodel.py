@@ -144,17 +144,16 @@ class TagModel:
         """Raises TagModelError naming the file."""
         try:
             with np.load(path, allow_pickle=False) as data:
-                if str(data["format"]) != FORMAT or tuple(data["evidence"]) != EVIDENCE:
-                    raise TagModelError(f"{path}: made by another version of the tagger: train it again (scripts/train_tagger.py)")
+                made_for = (str(data["format"]), tuple(data["evidence"]))
                 tags = [str(t) for t in data["tags"]]
                 terms = data["terms"].tobytes().decode("utf-8").split("\n")
                 model = cls(tags, terms, data["steps"], data["scales"], data["stage2"])
         except OSError as error:
             raise TagModelError(f"{path}: cannot read: {error.strerror or error}") from None
         except (KeyError, ValueError, zipfile.BadZipFile, UnicodeDecodeError) as error:
-            if isinstance(error, TagModelError):
-                raise
             raise TagModelError(f"{path}: not a tag model: {error}") from None
+        if made_for != (FORMAT, EVIDENCE):
+            raise TagModelError(f"{path}: made by another version of the tagger: train it again (scripts/train_tagger.py)")
         shapes = (model._steps.shape, model._scales.shape, model.stage2.shape)
         if shapes != ((len(terms), len(tags)), (len(tags),), (len(tags), 2 + len(EVIDENCE) + len(tags))):
             raise TagModelError(f"{path}: not a tag model: its arrays do not fit together {shapes}")
