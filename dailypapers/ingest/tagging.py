@@ -265,7 +265,7 @@ class Taxonomy:
         tags a person struck) are left out. Names are matched to the taxonomy's case-blind,
         an old name (an alias) as the tag it became (see `canonical_names`).
         """
-        scored = sorted(self._scores(paper).items(), key=lambda item: (-item[1], item[0]))
+        scored = self._scored(paper)
         computed = self._rule_tags(scored)
         if self.model is not None:
             computed = self._model_tags(paper, scored, computed)
@@ -293,21 +293,25 @@ class Taxonomy:
             ][:1]
         return computed
 
+    def _scored(self, paper: Paper) -> list[tuple[int, float]]:
+        """(tag index, score) of the tags with any evidence, best first, ties in taxonomy order."""
+        return sorted(self._scores(paper).items(), key=lambda item: (-item[1], item[0]))
+
     def evidence(self, paper: Paper) -> np.ndarray:
         """The rules' evidence for each tag (tags x tagmodel.EVIDENCE): what the model learns from."""
-        scored = sorted(self._scores(paper).items(), key=lambda item: (-item[1], item[0]))
+        scored = self._scored(paper)
         return self._evidence(scored, self._rule_tags(scored))
 
     def _evidence(self, scored: list[tuple[int, float]], rule_tags: list[str]) -> np.ndarray:
         evidence = np.zeros((len(self.tags), len(EVIDENCE)))
-        given = {self.by_name[name.casefold()] for name in rule_tags}
+        given = set(rule_tags)
         for rank, (index, score) in enumerate(scored):
             evidence[index] = (
                 math.log1p(score),
                 score >= self._min_scores[index] - 1e-9,
                 rank == 0,
                 rank < 3,
-                self.tags[index] in given,
+                self.tags[index].name in given,
             )
         return evidence
 

@@ -6,7 +6,8 @@ Two linear stages, numpy only:
 1. Words. Ridge regression of every tag's labels (+1/-1) on the paper's terms: words and word
    pairs of the title, the abstract and the ai_keywords, kept apart, present or not, scaled by
    the paper's number of terms. Solved for all tags at once in its dual form (one n x n
-   system for n papers), then folded into a weight per (term, tag); small weights are dropped and the rest rounded.
+   system for n papers), then folded into a weight per (term, tag); small weights are
+   dropped and the rest rounded.
 2. Per tag, a logistic regression on that word score, the rules' evidence for the tag (its
    score, whether it reaches min_score, its rank, whether the rules give it) and the other
    tags' word scores (Mathematics goes with Reasoning, Datasets with benchmarks). The rules
